@@ -1,0 +1,137 @@
+"""create_app: the one place that wires clock, store, scenarios, dispatcher, providers and routes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from faker import Faker
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount
+
+from mockserver import __version__
+from mockserver.callbacks.dispatcher import Dispatcher
+from mockserver.control.routes import control_routes
+from mockserver.core.backend import CallBackend
+from mockserver.core.clock import Clock, Scheduler, make_clock
+from mockserver.core.ids import IdFactory
+from mockserver.core.journal import Journal
+from mockserver.providers import REGISTRY, load
+from mockserver.providers.base import ProviderContext
+from mockserver.scenario.book import ScenarioBook
+from mockserver.scenario.loader import load_directory
+from mockserver.settings import Settings
+from mockserver.state import AppState
+
+SHIPPED_SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+class ConfigError(Exception):
+    """The server cannot start with these settings (bad scenario folder, credentials file...)."""
+
+
+def load_scenarios(settings: Settings) -> ScenarioBook:
+    book = ScenarioBook(default=settings.default_scenario)
+    folders = [SHIPPED_SCENARIOS, *([settings.scenarios] if settings.scenarios else [])]
+    for folder in folders:
+        scenarios, errors = load_directory(folder)
+        if errors:
+            raise ConfigError("\n".join(str(e) for e in errors))
+        for scenario in scenarios:
+            book.add(scenario)  # a user's scenario replaces a shipped one of the same name
+    if settings.default_scenario not in book:
+        raise ConfigError(f"the default scenario {settings.default_scenario!r} is not loaded")
+    return book
+
+
+def load_credentials(path: Path | None) -> Mapping[str, list[Mapping[str, Any]]]:
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read credentials: {exc}") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, list) and all(isinstance(e, dict) for e in v) for v in data.values()
+    ):
+        raise ConfigError(f"{path}: expected {{provider: [ {{...}}, ... ]}}")
+    unknown = sorted(set(data) - set(REGISTRY))
+    if unknown:
+        raise ConfigError(f"{path}: unknown provider {unknown[0]!r}")
+    return data
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    http_client: httpx.AsyncClient | None = None,
+) -> Starlette:
+    settings = settings or Settings()
+    clock = clock or make_clock(settings.clock, settings.speed, settings.start)
+    scheduler = Scheduler(clock)
+    ids = IdFactory(settings.seed)
+    faker = Faker()
+    faker.seed_instance(settings.seed)
+    scenarios = load_scenarios(settings)
+    backend = CallBackend(scheduler, ids, scenarios, recording_delay=settings.recording_delay)
+    owns_client = http_client is None
+    client = http_client or httpx.AsyncClient(follow_redirects=False)
+    dispatcher = Dispatcher(
+        scheduler,
+        client,
+        ids,
+        timeout=settings.callback_timeout,
+        concurrency=settings.callback_concurrency,
+        user_agent=f"mockserver/{__version__}",
+    )
+    journal = Journal(settings.journal_size)
+    state = AppState(settings, scheduler, ids, faker, scenarios, backend, dispatcher, journal)
+
+    credentials = load_credentials(settings.credentials)
+    names = settings.providers or tuple(REGISTRY)
+    for name in names:
+        ctx = ProviderContext(
+            backend=backend,
+            dispatcher=dispatcher,
+            journal=journal,
+            ids=ids,
+            credential_ids=IdFactory(settings.seed, stream=f"credentials:{name}"),
+            faker=faker,
+            credentials=tuple(credentials.get(name, ())),
+        )
+        provider = load(name)(ctx)
+        state.providers[name] = provider
+        backend.subscribe(provider.on_update, name)
+
+    routes: list[BaseRoute] = [Mount("/_mock", routes=control_routes())]
+    for name, provider in state.providers.items():
+        provider_routes = provider.routes()
+        routes.extend(provider_routes)
+        routes.append(Mount(f"/{name}", routes=provider_routes))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        runner = asyncio.create_task(scheduler.run())
+        try:
+            yield
+        finally:
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+            if owns_client:
+                await client.aclose()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.mock = state
+    return app
+
+
+def state_of(app: Starlette) -> AppState:
+    state: AppState = app.state.mock
+    return state

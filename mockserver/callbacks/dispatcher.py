@@ -1,0 +1,160 @@
+"""The callback dispatcher: every request the server makes to a client, with retries on the clock.
+
+A delivery runs in its own task behind a concurrency limit, so a slow or dead receiver costs one task and
+never blocks an API handler. Retries are scheduled on the mock's clock (a virtual clock retries only
+when advanced). Every attempt is recorded on the :class:`Delivery`, which is kept until reset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Awaitable, Callable, Iterator
+
+import httpx
+
+from mockserver.callbacks.model import (
+    NO_RETRY,
+    Attempt,
+    Delivery,
+    OutboundRequest,
+    Reply,
+    RetryPolicy,
+)
+from mockserver.core.clock import Scheduler
+from mockserver.core.ids import IdFactory
+
+OnReply = Callable[[Reply], Awaitable[None]]
+RESPONSE_SNIPPET = 2000
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        client: httpx.AsyncClient,
+        ids: IdFactory,
+        *,
+        timeout: float = 10.0,
+        concurrency: int = 64,
+        user_agent: str = "mockserver",
+    ) -> None:
+        self.scheduler = scheduler
+        self.client = client
+        self.ids = ids
+        self.timeout = timeout
+        self.user_agent = user_agent
+        self._limit = asyncio.Semaphore(concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._deliveries: list[Delivery] = []
+        self._seq = itertools.count(1)
+        self.handler_errors: list[BaseException] = []
+
+    # -- sending ---------------------------------------------------------------------------------
+    def submit(
+        self,
+        request: OutboundRequest,
+        policy: RetryPolicy = NO_RETRY,
+        on_reply: OnReply | None = None,
+    ) -> Delivery:
+        """Queue ``request``; ``on_reply`` runs with the first 2xx reply. Returns its record at once."""
+        delivery = self._new(request)
+        self._spawn(delivery, policy, on_reply)
+        return delivery
+
+    async def fetch(self, request: OutboundRequest) -> tuple[Delivery, Reply | None]:
+        """Make ``request`` once and wait for it (for flows that need the answer to go on)."""
+        delivery = self._new(request)
+        reply = await self._attempt(delivery)
+        return delivery, reply
+
+    def _new(self, request: OutboundRequest) -> Delivery:
+        delivery = Delivery(
+            id=self.ids.uuid(),
+            seq=next(self._seq),
+            request=request,
+            created_at=self.scheduler.clock.now(),
+        )
+        self._deliveries.append(delivery)
+        return delivery
+
+    def _spawn(self, delivery: Delivery, policy: RetryPolicy, on_reply: OnReply | None) -> None:
+        task = asyncio.create_task(self._run(delivery, policy, on_reply))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, delivery: Delivery, policy: RetryPolicy, on_reply: OnReply | None) -> None:
+        delivery.next_attempt_at = None
+        reply = await self._attempt(delivery)
+        if reply is not None and reply.ok:
+            if on_reply is not None:
+                try:
+                    await on_reply(reply)
+                except Exception as exc:  # a provider bug must not lose the record
+                    self.handler_errors.append(exc)
+            return
+        tried = len(delivery.attempts)
+        if tried < policy.max_attempts and policy.retryable(delivery.attempts[-1]):
+            wait = policy.backoff[tried - 1]
+
+            async def retry() -> None:
+                self._spawn(delivery, policy, on_reply)
+
+            timer = self.scheduler.call_later(wait, retry)
+            delivery.next_attempt_at = timer.at
+
+    async def _attempt(self, delivery: Delivery) -> Reply | None:
+        request = delivery.request
+        at = self.scheduler.clock.now()
+        started = time.perf_counter()
+        headers = {"User-Agent": self.user_agent, **dict(request.headers)}
+        async with self._limit:
+            try:
+                response = await self.client.request(
+                    request.method,
+                    request.url,
+                    params=list(request.params) or None,
+                    headers=headers,
+                    content=request.body or None,
+                    timeout=self.timeout,
+                )
+            except httpx.TimeoutException:
+                delivery.attempts.append(Attempt(at, error="timeout", elapsed_ms=_ms(started)))
+                return None
+            except (httpx.HTTPError, OSError, ValueError) as exc:
+                error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                delivery.attempts.append(Attempt(at, error=error, elapsed_ms=_ms(started)))
+                return None
+        reply = Reply(response.status_code, dict(response.headers), response.content)
+        delivery.attempts.append(
+            Attempt(
+                at,
+                status=reply.status,
+                elapsed_ms=_ms(started),
+                response_body=reply.text[:RESPONSE_SNIPPET],
+            )
+        )
+        return reply
+
+    # -- waiting and reading ---------------------------------------------------------------------
+    async def settle(self) -> None:
+        """Wait until every queued attempt has been made (and its reply handled)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def __iter__(self) -> Iterator[Delivery]:
+        return iter(list(self._deliveries))
+
+    def __len__(self) -> int:
+        return len(self._deliveries)
+
+    def clear(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._deliveries.clear()
+        self._seq = itertools.count(1)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

@@ -1,0 +1,156 @@
+"""The ``mockserver`` command: a thin click layer over :func:`mockserver.server.run`.
+
+Every ``serve`` flag can also be set with an environment variable ``MOCKSERVER_<FLAG>`` (for containers).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from mockserver.app import ConfigError
+from mockserver.core.clock import DEFAULT_VIRTUAL_START
+from mockserver.scenario.loader import load_directory
+from mockserver.settings import Settings
+
+DEFAULTS = {f.name: f.default for f in fields(Settings)}
+
+
+def _env(name: str) -> str:
+    return f"MOCKSERVER_{name.upper()}"
+
+
+def _start(value: str | None) -> datetime:
+    if not value:
+        return DEFAULT_VIRTUAL_START
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 time: {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@click.group()
+@click.version_option(package_name="mockserver")
+def main() -> None:
+    """A local emulator of telephony voice APIs (Apifonica, ...) for tests."""
+
+
+@main.command()
+@click.option("--host", default=DEFAULTS["host"], envvar=_env("host"), show_default=True)
+@click.option("--port", default=DEFAULTS["port"], type=int, envvar=_env("port"), show_default=True)
+@click.option(
+    "--clock",
+    type=click.Choice(["real", "scaled", "virtual"]),
+    default=DEFAULTS["clock"],
+    envvar=_env("clock"),
+    show_default=True,
+    help="How time moves.",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.001),
+    default=DEFAULTS["speed"],
+    envvar=_env("speed"),
+    show_default=True,
+    help="Speed factor of the scaled clock.",
+)
+@click.option("--start", envvar=_env("start"), help="Start time of a virtual/scaled clock (ISO 8601).")
+@click.option(
+    "--scenarios",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=_env("scenarios"),
+    help="A folder of extra scenario YAML files.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=DEFAULTS["seed"],
+    envvar=_env("seed"),
+    show_default=True,
+    help="Seed for ids, credentials and fake data.",
+)
+@click.option(
+    "--credentials",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar=_env("credentials"),
+    help="YAML file: {provider: [credentials, ...]}.",
+)
+@click.option(
+    "--callback-timeout",
+    type=click.FloatRange(min=0.01),
+    default=DEFAULTS["callback_timeout"],
+    envvar=_env("callback_timeout"),
+    show_default=True,
+    help="Seconds per outbound callback attempt.",
+)
+@click.option(
+    "--journal-size",
+    type=click.IntRange(min=1),
+    default=DEFAULTS["journal_size"],
+    envvar=_env("journal_size"),
+    show_default=True,
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default=DEFAULTS["log_level"],
+    envvar=_env("log_level"),
+    show_default=True,
+)
+def serve(
+    host: str,
+    port: int,
+    clock: str,
+    speed: float,
+    start: str | None,
+    scenarios: Path | None,
+    seed: int,
+    credentials: Path | None,
+    callback_timeout: float,
+    journal_size: int,
+    log_level: str,
+) -> None:
+    """Start the server."""
+    from mockserver.server import run
+
+    settings = Settings(
+        host=host,
+        port=port,
+        clock=clock,
+        speed=speed,
+        start=_start(start),
+        scenarios=scenarios,
+        seed=seed,
+        credentials=credentials,
+        callback_timeout=callback_timeout,
+        journal_size=journal_size,
+        log_level=log_level,
+    )
+    try:
+        run(settings)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.group()
+def scenarios() -> None:
+    """Work with scenario files."""
+
+
+@scenarios.command("check")
+@click.argument("directory", type=click.Path(path_type=Path))
+def check(directory: Path) -> None:
+    """Validate every scenario file in DIRECTORY; print each error as file:line: message."""
+    loaded, errors = load_directory(directory)
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        sys.exit(1)
+    for scenario in loaded:
+        click.echo(f"ok  {scenario.name:<16} {scenario.source}")
+    click.echo(f"{len(loaded)} scenario(s) valid")

@@ -1,0 +1,277 @@
+"""The control API under ``/_mock``: inspect and steer calls, time, scenarios, credentials.
+
+Its JSON is a public contract, documented in docs/control-api.md. Errors answer
+``{"error": {"code", "message"}}`` with a 4xx.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from mockserver.control.schemas import call_json, error_json, iso
+from mockserver.core.calls import AnsweredBy, Call, CallState, Party
+from mockserver.core.clock import ClockError
+from mockserver.core.errors import MockError
+from mockserver.core.machine import IllegalTransition, can_move
+from mockserver.scenario.loader import parse_scenarios
+from mockserver.scenario.model import ScenarioError
+from mockserver.state import AppState
+
+Handler = Callable[[Request], Awaitable[Response]]
+MAX_ADVANCE = 366 * 86_400
+
+
+class ControlError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def state_of(request: Request) -> AppState:
+    state: AppState = request.app.state.mock
+    return state
+
+
+def guarded(handler: Handler) -> Handler:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ControlError as exc:
+            return JSONResponse(error_json(exc.code, exc.message), exc.status)
+        except MockError as exc:
+            return JSONResponse(error_json(type(exc).__name__, exc.message), exc.status)
+
+    return endpoint
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise ControlError(400, "invalid_json", "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ControlError(400, "invalid_json", "the body must be a JSON object")
+    return body
+
+
+def find_call(state: AppState, ref: str) -> Call:
+    """A call by its neutral id, or by its provider's id."""
+    call = state.backend.store.get(ref)
+    if call is None:
+        call = next((c for c in state.backend.calls() if c.provider_call_id == ref), None)
+    if call is None:
+        raise ControlError(404, "not_found", f"no call {ref!r}")
+    return call
+
+
+# -- health, reset, clock ----------------------------------------------------------------------
+def clock_json(state: AppState) -> dict[str, Any]:
+    clock = state.clock
+    return {"mode": clock.mode.value, "now": iso(clock.now()), "speed": clock.speed}
+
+
+async def health(request: Request) -> Response:
+    state = state_of(request)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "providers": list(state.providers),
+            "clock": clock_json(state),
+            "calls": len(state.backend.store),
+            "pending_events": state.scheduler.pending(),
+            "internal_errors": [repr(e) for e in (*state.scheduler.errors, *state.dispatcher.handler_errors)][
+                -20:
+            ],
+        }
+    )
+
+
+async def reset(request: Request) -> Response:
+    state = state_of(request)
+    state.reset()
+    return JSONResponse({"status": "ok", "clock": clock_json(state)})
+
+
+async def get_clock(request: Request) -> Response:
+    return JSONResponse(clock_json(state_of(request)))
+
+
+async def advance_clock(request: Request) -> Response:
+    state = state_of(request)
+    body = await json_object(request)
+    seconds = body.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise ControlError(400, "invalid_seconds", 'give {"seconds": N} with N a number')
+    if not 0 <= seconds <= MAX_ADVANCE:
+        raise ControlError(400, "invalid_seconds", f"seconds must be between 0 and {MAX_ADVANCE}")
+    try:
+        now = await state.scheduler.advance(float(seconds), state.dispatcher.settle)
+    except ClockError as exc:
+        raise ControlError(409, "clock_not_virtual", str(exc)) from None
+    return JSONResponse({"now": iso(now), "clock": clock_json(state)})
+
+
+# -- calls -------------------------------------------------------------------------------------
+async def list_calls(request: Request) -> Response:
+    state = state_of(request)
+    query = request.query_params
+    wanted = query.get("state")
+    if wanted is not None and wanted not in {s.value for s in CallState}:
+        raise ControlError(400, "invalid_state", f"unknown state {wanted!r}")
+    calls = state.backend.calls(provider=query.get("provider"), state=wanted, to=query.get("to"))
+    return JSONResponse({"calls": [call_json(c) for c in calls]})
+
+
+async def get_call(request: Request) -> Response:
+    return JSONResponse(call_json(find_call(state_of(request), request.path_params["id"])))
+
+
+async def call_event(request: Request) -> Response:
+    """Inject what the callee does: answer, hang up, key in digits (or be busy / reject / fail)."""
+    state = state_of(request)
+    call = find_call(state, request.path_params["id"])
+    body = await json_object(request)
+    kind = body.get("type")
+    backend = state.backend
+    try:
+        match kind:
+            case "answer":
+                by = body.get("by", "human")
+                if by not in ("human", "machine"):
+                    raise ControlError(400, "invalid_event", "by must be human or machine")
+                for step in (CallState.INITIATED, CallState.RINGING):
+                    if can_move(backend.get(call.id).state, step):
+                        backend.move(call.id, step, "control API")
+                backend.move(call.id, CallState.ANSWERED, "control API", answered_by=AnsweredBy(by))
+            case "hangup":
+                backend.hangup(call.id, Party.CALLEE, "control API: callee hung up")
+            case "digits":
+                digits = body.get("digits")
+                if not isinstance(digits, str) or not digits or any(c not in "0123456789*#" for c in digits):
+                    raise ControlError(400, "invalid_event", "digits must be a string of 0-9 * #")
+                await backend.press(call.id, digits)
+            case "busy" | "reject" | "fail":
+                target = {
+                    "busy": CallState.BUSY,
+                    "reject": CallState.REJECTED,
+                    "fail": CallState.FAILED,
+                }[kind]
+                backend.move(call.id, target, f"control API: {kind}", ended_by=Party.CALLEE)
+            case _:
+                raise ControlError(
+                    400,
+                    "invalid_event",
+                    "type must be answer, hangup, digits, busy, reject or fail",
+                )
+    except IllegalTransition as exc:
+        raise ControlError(409, "illegal_transition", str(exc)) from None
+    await state.dispatcher.settle()
+    return JSONResponse(call_json(backend.get(call.id)))
+
+
+# -- journal and callbacks ---------------------------------------------------------------------
+async def list_requests(request: Request) -> Response:
+    state = state_of(request)
+    provider = request.query_params.get("provider")
+    entries = [
+        e.to_json()
+        for e in state.journal
+        if e.kind == "request" and (provider is None or e.provider == provider)
+    ]
+    return JSONResponse({"requests": entries, "dropped": state.journal.dropped})
+
+
+async def journal(request: Request) -> Response:
+    state = state_of(request)
+    return JSONResponse({"entries": [e.to_json() for e in state.journal], "dropped": state.journal.dropped})
+
+
+async def list_callbacks(request: Request) -> Response:
+    state = state_of(request)
+    query = request.query_params
+    call_ref = query.get("call_id")
+    call_id = None if call_ref is None else find_call(state, call_ref).id
+    rows = [
+        d.to_json()
+        for d in state.dispatcher
+        if (query.get("provider") in (None, d.request.provider))
+        and (call_id is None or d.request.call_id == call_id)
+        and (query.get("url") in (None, d.request.url))
+    ]
+    return JSONResponse({"callbacks": rows})
+
+
+# -- scenarios ---------------------------------------------------------------------------------
+async def list_scenarios(request: Request) -> Response:
+    book = state_of(request).scenarios
+    return JSONResponse({"default": book.default, "scenarios": [s.to_json() for s in book]})
+
+
+async def get_scenario(request: Request) -> Response:
+    book = state_of(request).scenarios
+    name = request.path_params["name"]
+    if name not in book:
+        raise ControlError(404, "not_found", f"no scenario {name!r}")
+    return JSONResponse(book.get(name).to_json())
+
+
+async def put_scenario(request: Request) -> Response:
+    name = request.path_params["name"]
+    raw = await request.body()
+    try:
+        scenarios = parse_scenarios(raw.decode("utf-8"), source=f"PUT /_mock/scenarios/{name}")
+    except UnicodeDecodeError:
+        raise ControlError(400, "invalid_scenario", "the body must be UTF-8 YAML") from None
+    except ScenarioError as exc:
+        raise ControlError(400, "invalid_scenario", str(exc)) from None
+    if len(scenarios) != 1 or scenarios[0].name != name:
+        raise ControlError(
+            400, "invalid_scenario", f"the body must hold exactly one scenario, named {name!r}"
+        )
+    state_of(request).scenarios.add(scenarios[0])
+    return JSONResponse(scenarios[0].to_json())
+
+
+# -- credentials -------------------------------------------------------------------------------
+async def list_credentials(request: Request) -> Response:
+    return JSONResponse(dict(state_of(request).credentials()))
+
+
+async def add_credentials(request: Request) -> Response:
+    state = state_of(request)
+    name = request.path_params["provider"]
+    provider = state.providers.get(name)
+    if provider is None:
+        raise ControlError(404, "not_found", f"no provider {name!r} (have: {', '.join(state.providers)})")
+    body = await json_object(request)
+    return JSONResponse(provider.add_credentials(body), 201)
+
+
+def control_routes() -> list[BaseRoute]:
+    g = guarded
+    return [
+        Route("/health", g(health), methods=["GET"]),
+        Route("/reset", g(reset), methods=["POST"]),
+        Route("/clock", g(get_clock), methods=["GET"]),
+        Route("/clock/advance", g(advance_clock), methods=["POST"]),
+        Route("/calls", g(list_calls), methods=["GET"]),
+        Route("/calls/{id}", g(get_call), methods=["GET"]),
+        Route("/calls/{id}/events", g(call_event), methods=["POST"]),
+        Route("/requests", g(list_requests), methods=["GET"]),
+        Route("/journal", g(journal), methods=["GET"]),
+        Route("/callbacks", g(list_callbacks), methods=["GET"]),
+        Route("/scenarios", g(list_scenarios), methods=["GET"]),
+        Route("/scenarios/{name}", g(get_scenario), methods=["GET"]),
+        Route("/scenarios/{name}", g(put_scenario), methods=["PUT"]),
+        Route("/credentials", g(list_credentials), methods=["GET"]),
+        Route("/credentials/{provider}", g(add_credentials), methods=["POST"]),
+    ]

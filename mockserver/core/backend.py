@@ -1,0 +1,314 @@
+"""The call backend: the only API providers use to place, steer and read calls.
+
+It runs each call's :class:`~mockserver.core.plan.CallPlan` on the scheduler, keeps the store, and tells
+subscribers about every change. Providers subscribe to turn changes into their callbacks and to drive
+their call-control loops; they never touch the clock themselves except through :meth:`schedule`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from mockserver.core.calls import (
+    AnsweredBy,
+    Call,
+    CallState,
+    Direction,
+    Party,
+    Recording,
+    Transition,
+)
+from mockserver.core.clock import Scheduler, Timer
+from mockserver.core.errors import Conflict, NotFound
+from mockserver.core.ids import IdFactory
+from mockserver.core.machine import apply, can_move, hangup_target
+from mockserver.core.plan import CallPlan, PlanSource, Press
+from mockserver.core.store import CallStore
+
+#: Where a plan does not say, a call that is still ringing gives up after this many seconds.
+DEFAULT_RING_TIMEOUT = 60.0
+
+
+class UpdateKind(StrEnum):
+    STATE = "state"
+    DIGITS = "digits"
+    RECORDING = "recording"
+
+
+@dataclass(frozen=True)
+class CallUpdate:
+    call: Call
+    kind: UpdateKind
+    transition: Transition | None = None
+    digits: str = ""
+
+
+Listener = Callable[[CallUpdate], None]
+Action = Callable[[], Awaitable[None]]
+OnDigits = Callable[[str], Awaitable[None]]
+OnTimeout = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class PlaceCall:
+    provider: str
+    account: str
+    from_: str
+    to: str
+    provider_call_id: str
+    direction: Direction = Direction.OUTBOUND
+    scenario: str | None = None
+    parent_id: str | None = None
+    ring_timeout: float | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class _Prompt:
+    on_digits: OnDigits
+    on_timeout: OnTimeout
+    timers: list[Timer]
+
+
+class CallBackend:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        ids: IdFactory,
+        plans: PlanSource,
+        *,
+        recording_delay: float = 5.0,
+    ) -> None:
+        self.scheduler = scheduler
+        self.ids = ids
+        self.plans = plans
+        self.recording_delay = recording_delay
+        self.store = CallStore()
+        self._listeners: dict[str | None, list[Listener]] = {}
+        self._presses: dict[str, list[Press]] = {}
+        self._prompts: dict[str, _Prompt] = {}
+        self._recordings: dict[str, int] = {}
+
+    # -- reading ---------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.scheduler.clock.now()
+
+    def get(self, call_id: str) -> Call:
+        call = self.store.get(call_id)
+        if call is None:
+            raise NotFound(f"no call {call_id!r}")
+        return call
+
+    def find(self, provider: str, provider_call_id: str) -> Call | None:
+        return self.store.by_provider_id(provider, provider_call_id)
+
+    def calls(
+        self,
+        provider: str | None = None,
+        state: str | None = None,
+        to: str | None = None,
+    ) -> Iterable[Call]:
+        digits = None if to is None else "".join(ch for ch in to if ch.isdigit())
+        for call in self.store:
+            if provider is not None and call.provider != provider:
+                continue
+            if state is not None and call.state != state:
+                continue
+            if digits is not None and call.to != digits:
+                continue
+            yield call
+
+    # -- subscribers -----------------------------------------------------------------------------
+    def subscribe(self, listener: Listener, provider: str | None = None) -> None:
+        """Hear about changes to ``provider``'s calls (or every call, with ``provider=None``)."""
+        self._listeners.setdefault(provider, []).append(listener)
+
+    def _emit(self, update: CallUpdate) -> None:
+        for key in (None, update.call.provider):
+            for listener in self._listeners.get(key, ()):
+                listener(update)
+
+    # -- placing ---------------------------------------------------------------------------------
+    def place(self, request: PlaceCall) -> Call:
+        """Create a queued call and start its scenario. Raises UnknownScenario for a bad name."""
+        plan = self.plans.plan_for(request.to, request.scenario)
+        now = self.now()
+        call = Call(
+            id=self.ids.uuid(),
+            provider=request.provider,
+            provider_call_id=request.provider_call_id,
+            account=request.account,
+            from_=request.from_,
+            to=request.to,
+            direction=request.direction,
+            scenario=plan.scenario,
+            created_at=now,
+            history=(Transition(CallState.QUEUED, now, "placed"),),
+            parent_id=request.parent_id,
+            price_per_minute=plan.price_per_minute,
+            ring_timeout=request.ring_timeout,
+            labels=request.labels,
+        )
+        self.store.put(call)
+        self._presses[call.id] = list(plan.presses)
+        self._emit(CallUpdate(call, UpdateKind.STATE, call.history[-1]))
+        self._start(call, plan)
+        return call
+
+    def _start(self, call: Call, plan: CallPlan) -> None:
+        offset = 0.0
+        for step in plan.steps:
+            offset += step.after
+            self.scheduler.call_at(
+                call.created_at + timedelta(seconds=offset),
+                self._step_action(
+                    call.id,
+                    step.state,
+                    step.cause or f"scenario {plan.scenario}",
+                    step.answered_by,
+                    step.ended_by,
+                ),
+                group=call.id,
+            )
+        timeout = call.ring_timeout if call.ring_timeout is not None else DEFAULT_RING_TIMEOUT
+        self.scheduler.call_at(
+            call.created_at + timedelta(seconds=timeout), self._ring_timeout(call.id), group=call.id
+        )
+        if plan.recording_seconds:
+            self._recordings[call.id] = plan.recording_seconds
+
+    def _step_action(
+        self,
+        call_id: str,
+        state: CallState,
+        cause: str,
+        answered_by: AnsweredBy | None,
+        ended_by: Party | None,
+    ) -> Action:
+        async def run() -> None:
+            # A step the call can no longer take (the control API moved it on) is skipped.
+            if can_move(self.get(call_id).state, state):
+                self.move(call_id, state, cause, answered_by=answered_by, ended_by=ended_by)
+
+        return run
+
+    def _ring_timeout(self, call_id: str) -> Action:
+        async def run() -> None:
+            if self.get(call_id).state in (CallState.INITIATED, CallState.RINGING):
+                self.move(call_id, CallState.NO_ANSWER, "ring timeout", ended_by=Party.SYSTEM)
+
+        return run
+
+    # -- changing --------------------------------------------------------------------------------
+    def move(
+        self,
+        call_id: str,
+        state: CallState,
+        cause: str,
+        *,
+        answered_by: AnsweredBy | None = None,
+        ended_by: Party | None = None,
+    ) -> Call:
+        """Apply one transition now (raises IllegalTransition) and tell the subscribers."""
+        call = apply(self.get(call_id), state, self.now(), cause, answered_by=answered_by, ended_by=ended_by)
+        self.store.put(call)
+        if call.state.terminal:
+            self._finish(call)
+        self._emit(CallUpdate(call, UpdateKind.STATE, call.history[-1]))
+        return call
+
+    def hangup(self, call_id: str, by: Party, cause: str) -> Call:
+        """End a live call: completed if it was answered, canceled otherwise."""
+        call = self.get(call_id)
+        if not call.live:
+            raise Conflict(f"call {call_id} has already ended ({call.state})")
+        return self.move(call_id, hangup_target(call.state), cause, ended_by=by)
+
+    def _finish(self, call: Call) -> None:
+        self.scheduler.cancel_group(call.id)
+        self._prompts.pop(call.id, None)
+        self._presses.pop(call.id, None)
+        seconds = self._recordings.pop(call.id, None)
+        if seconds and call.state is CallState.COMPLETED and call.talk_seconds > 0:
+            self.scheduler.call_later(
+                self.recording_delay,
+                self._recording_ready(call.id, min(seconds, call.talk_seconds)),
+            )
+
+    def _recording_ready(self, call_id: str, seconds: int) -> Action:
+        async def run() -> None:
+            recording = Recording(id=self.ids.uuid(), seconds=seconds, created_at=self.now())
+            call = replace(self.get(call_id), recording=recording)
+            self.store.put(call)
+            self._emit(CallUpdate(call, UpdateKind.RECORDING))
+
+        return run
+
+    def schedule(self, call_id: str, seconds: float, action: Action) -> Timer:
+        """Run ``action`` ``seconds`` from now, unless the call has ended by then."""
+        return self.scheduler.call_later(seconds, action, group=call_id)
+
+    # -- the callee's keypad ---------------------------------------------------------------------
+    def ask(self, call_id: str, timeout: float, on_digits: OnDigits, on_timeout: OnTimeout) -> None:
+        """The call waits up to ``timeout`` seconds for the callee to key something in.
+
+        The scenario's next :class:`Press` answers it (if it comes in time); digits injected through
+        :meth:`press` answer it at once. Either way exactly one of the two callbacks runs.
+        """
+        prompt = _Prompt(on_digits, on_timeout, [])
+        self._prompts[call_id] = prompt
+        queue = self._presses.get(call_id, [])
+        scripted = queue.pop(0) if queue else None
+
+        async def expire() -> None:
+            if self._prompts.get(call_id) is prompt:
+                del self._prompts[call_id]
+                await on_timeout()
+
+        if scripted is not None and scripted.digits and scripted.after <= timeout:
+            digits = scripted.digits
+
+            async def key_in() -> None:
+                if self._prompts.get(call_id) is prompt:
+                    await self._deliver(call_id, digits)
+
+            prompt.timers.append(self.schedule(call_id, scripted.after, key_in))
+        else:
+            prompt.timers.append(self.schedule(call_id, timeout, expire))
+
+    async def press(self, call_id: str, digits: str) -> Call:
+        """The callee keys in ``digits`` now (from the control API)."""
+        call = self.get(call_id)
+        if call.state is not CallState.ANSWERED:
+            raise Conflict(f"call {call_id} is {call.state}; digits need an answered call")
+        if call_id in self._prompts:
+            await self._deliver(call_id, digits)
+        else:
+            self._record_digits(call_id, digits)
+        return self.get(call_id)
+
+    async def _deliver(self, call_id: str, digits: str) -> None:
+        prompt = self._prompts.pop(call_id)
+        for timer in prompt.timers:
+            timer.cancel()
+        self._record_digits(call_id, digits)
+        await prompt.on_digits(digits)
+
+    def _record_digits(self, call_id: str, digits: str) -> None:
+        call = self.get(call_id).with_digits(digits)
+        self.store.put(call)
+        self._emit(CallUpdate(call, UpdateKind.DIGITS, digits=digits))
+
+    def set_price(self, call_id: str, price_per_minute: Decimal) -> None:
+        self.store.put(replace(self.get(call_id), price_per_minute=price_per_minute))
+
+    def reset(self) -> None:
+        self.scheduler.clear()
+        self.store.clear()
+        self._presses.clear()
+        self._prompts.clear()
+        self._recordings.clear()

@@ -1,0 +1,259 @@
+"""Read scenario YAML into :class:`Scenario` values, with errors that name the file and line.
+
+The format (one scenario per YAML document)::
+
+    name: ivr                          # [a-z0-9-], unique
+    description: answered; presses 1, then 1234#
+    numbers: ["5550000006"]            # optional: destinations whose digits end in one of these
+    steps:                             # state changes, each `after` seconds after the previous one
+      - {after: 1, state: initiated}
+      - {after: 2, state: ringing}
+      - {after: 4, state: answered, by: human}      # by: human | machine
+      - {after: 60, state: completed, by: callee}   # by: callee | caller
+    input:                             # what the callee keys in each time the call asks, in order
+      - {after: 2, digits: "1"}
+      - {after: 3, digits: "1234#"}
+    price_per_minute: 0.02             # optional, default 0
+    recording: {seconds: 25}           # optional: the call is recorded (length capped by talk time)
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from mockserver.core.calls import AnsweredBy, CallState, Party
+from mockserver.core.machine import can_move
+from mockserver.core.plan import CallPlan, Press, Step
+from mockserver.scenario.model import Scenario, ScenarioError
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+NUMBER = re.compile(r"^[0-9]{1,15}$")
+DIGITS = re.compile(r"^[0-9*#]*$")
+TOP_KEYS = {"name", "description", "numbers", "steps", "input", "price_per_minute", "recording"}
+STEP_KEYS = {"after", "state", "by", "cause"}
+INPUT_KEYS = {"after", "digits"}
+MAX_SECONDS = 86_400.0
+
+
+class _Reader:
+    """Walks composed YAML nodes, so every error can point at the line it is about."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, node: Node | None, message: str) -> ScenarioError:
+        line = None if node is None else node.start_mark.line + 1
+        return ScenarioError(self.source, line, message)
+
+    def mapping(self, node: Node, what: str, allowed: set[str]) -> dict[str, tuple[Node, Node]]:
+        if not isinstance(node, MappingNode):
+            raise self.fail(node, f"{what} must be a mapping")
+        out: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(key_node, f"unknown key {key!r} in {what} (known: {known})")
+            if key in out:
+                raise self.fail(key_node, f"duplicate key {key!r} in {what}")
+            out[key] = (key_node, value_node)
+        return out
+
+    def text(self, node: Node, what: str) -> str:
+        if not isinstance(node, ScalarNode):
+            raise self.fail(node, f"{what} must be a string")
+        return str(node.value)
+
+    def seconds(self, node: Node, what: str) -> float:
+        raw = self.text(node, what)
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.fail(node, f"{what} must be a number of seconds, got {raw!r}") from None
+        if not 0 <= value <= MAX_SECONDS:
+            raise self.fail(node, f"{what} must be between 0 and {MAX_SECONDS:.0f}, got {raw}")
+        return value
+
+    def sequence(self, node: Node, what: str) -> list[Node]:
+        if not isinstance(node, SequenceNode):
+            raise self.fail(node, f"{what} must be a list")
+        return list(node.value)
+
+
+def _steps(r: _Reader, node: Node) -> tuple[Step, ...]:
+    steps: list[Step] = []
+    state = CallState.QUEUED
+    for index, item in enumerate(r.sequence(node, "steps"), start=1):
+        what = f"step {index}"
+        fields = r.mapping(item, what, STEP_KEYS)
+        if "state" not in fields:
+            raise r.fail(item, f"{what} needs a 'state'")
+        state_node = fields["state"][1]
+        raw_state = r.text(state_node, f"{what} state")
+        try:
+            target = CallState(raw_state)
+        except ValueError:
+            known = ", ".join(s.value for s in CallState if s is not CallState.QUEUED)
+            raise r.fail(state_node, f"{what}: unknown state {raw_state!r} (one of {known})") from None
+        if not can_move(state, target):
+            raise r.fail(state_node, f"{what}: a call cannot go from {state} to {target}")
+        after = r.seconds(fields["after"][1], f"{what} after") if "after" in fields else 0.0
+        answered_by, ended_by = _by(r, fields, target, what)
+        cause = r.text(fields["cause"][1], f"{what} cause") if "cause" in fields else ""
+        steps.append(Step(after, target, answered_by, ended_by, cause))
+        state = target
+    if not steps:
+        raise r.fail(node, "steps must not be empty")
+    return tuple(steps)
+
+
+def _by(
+    r: _Reader, fields: dict[str, tuple[Node, Node]], target: CallState, what: str
+) -> tuple[AnsweredBy | None, Party | None]:
+    if "by" not in fields:
+        return None, (Party.CALLEE if target is CallState.COMPLETED else None)
+    node = fields["by"][1]
+    raw = r.text(node, f"{what} by")
+    if target is CallState.ANSWERED:
+        if raw not in ("human", "machine"):
+            raise r.fail(node, f"{what}: 'by' of an answer is human or machine, got {raw!r}")
+        return AnsweredBy(raw), None
+    if target is CallState.COMPLETED:
+        if raw not in ("callee", "caller"):
+            raise r.fail(node, f"{what}: 'by' of a hang-up is callee or caller, got {raw!r}")
+        return None, Party(raw)
+    raise r.fail(node, f"{what}: 'by' only goes with state answered or completed")
+
+
+def _presses(r: _Reader, node: Node) -> tuple[Press, ...]:
+    presses: list[Press] = []
+    for index, item in enumerate(r.sequence(node, "input"), start=1):
+        what = f"input {index}"
+        fields = r.mapping(item, what, INPUT_KEYS)
+        if "digits" not in fields:
+            raise r.fail(item, f"{what} needs 'digits' (\"\" to key in nothing)")
+        digits_node = fields["digits"][1]
+        digits = r.text(digits_node, f"{what} digits")
+        if not DIGITS.match(digits):
+            raise r.fail(digits_node, f"{what}: digits may only be 0-9, * and #, got {digits!r}")
+        after = r.seconds(fields["after"][1], f"{what} after") if "after" in fields else 1.0
+        presses.append(Press(after, digits))
+    return tuple(presses)
+
+
+def _numbers(r: _Reader, node: Node) -> tuple[str, ...]:
+    numbers = []
+    for item in r.sequence(node, "numbers"):
+        raw = r.text(item, "a number")
+        if not NUMBER.match(raw):
+            raise r.fail(item, f"numbers are 1-15 digits (a suffix of the destination), got {raw!r}")
+        numbers.append(raw)
+    return tuple(numbers)
+
+
+def _price(r: _Reader, node: Node) -> Decimal:
+    raw = r.text(node, "price_per_minute")
+    try:
+        price = Decimal(raw)
+    except InvalidOperation:
+        raise r.fail(node, f"price_per_minute must be a number, got {raw!r}") from None
+    if not price.is_finite() or price < 0:
+        raise r.fail(node, f"price_per_minute must be zero or more, got {raw}")
+    return price
+
+
+def _recording(r: _Reader, node: Node) -> int:
+    fields = r.mapping(node, "recording", {"seconds"})
+    if "seconds" not in fields:
+        raise r.fail(node, "recording needs 'seconds'")
+    seconds = r.seconds(fields["seconds"][1], "recording seconds")
+    if seconds < 1:
+        raise r.fail(fields["seconds"][1], "recording seconds must be at least 1")
+    return int(seconds)
+
+
+def _scenario(r: _Reader, root: Node, text: str) -> Scenario:
+    fields = r.mapping(root, "a scenario", TOP_KEYS)
+    for required in ("name", "steps"):
+        if required not in fields:
+            raise r.fail(root, f"a scenario needs '{required}'")
+    name_node = fields["name"][1]
+    name = r.text(name_node, "name")
+    if not NAME.match(name):
+        raise r.fail(name_node, f"name must be lower-case letters, digits and '-', got {name!r}")
+    plan = CallPlan(
+        scenario=name,
+        steps=_steps(r, fields["steps"][1]),
+        presses=_presses(r, fields["input"][1]) if "input" in fields else (),
+        price_per_minute=_price(r, fields["price_per_minute"][1])
+        if "price_per_minute" in fields
+        else Decimal("0"),
+        recording_seconds=_recording(r, fields["recording"][1]) if "recording" in fields else None,
+    )
+    return Scenario(
+        name=name,
+        description=r.text(fields["description"][1], "description") if "description" in fields else "",
+        numbers=_numbers(r, fields["numbers"][1]) if "numbers" in fields else (),
+        plan=plan,
+        source=r.source,
+        text=text,
+    )
+
+
+def parse_scenarios(text: str, source: str = "<text>") -> list[Scenario]:
+    """Every scenario in ``text`` (one per YAML document). Raises :class:`ScenarioError`."""
+    r = _Reader(source)
+    try:
+        roots = [node for node in yaml.compose_all(text, Loader=yaml.SafeLoader) if node is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = None if mark is None else mark.line + 1
+        raise ScenarioError(source, line, f"not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(source, None, f"not valid YAML: {exc}") from None
+    if not roots:
+        raise ScenarioError(source, None, "no scenario in this file")
+    return [_scenario(r, root, text) for root in roots]
+
+
+def load_file(path: Path) -> list[Scenario]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(path), None, f"cannot read: {exc}") from None
+    return parse_scenarios(text, str(path))
+
+
+def scenario_files(directory: Path) -> list[Path]:
+    return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+
+
+def load_directory(directory: Path) -> tuple[list[Scenario], list[ScenarioError]]:
+    """Every scenario under ``directory``, and every error (so a check can report them all)."""
+    scenarios: list[Scenario] = []
+    errors: list[ScenarioError] = []
+    if not directory.is_dir():
+        return [], [ScenarioError(str(directory), None, "not a directory")]
+    seen: dict[str, str] = {}
+    for path in scenario_files(directory):
+        try:
+            for scenario in load_file(path):
+                if scenario.name in seen:
+                    errors.append(
+                        ScenarioError(
+                            str(path),
+                            None,
+                            f"scenario {scenario.name!r} is also defined in {seen[scenario.name]}",
+                        )
+                    )
+                    continue
+                seen[scenario.name] = str(path)
+                scenarios.append(scenario)
+        except ScenarioError as exc:
+            errors.append(exc)
+    return scenarios, errors

@@ -1,0 +1,28 @@
+"""Every setting in one place, with its default. The CLI and ``MOCKSERVER_*`` env vars fill it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from mockserver.core.clock import DEFAULT_VIRTUAL_START
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    clock: str = "real"  # real | scaled | virtual
+    speed: float = 1.0  # for the scaled clock
+    start: datetime = DEFAULT_VIRTUAL_START  # where a virtual clock starts
+    scenarios: Path | None = None  # a folder of extra scenarios (shipped ones are always loaded)
+    default_scenario: str = "answered"
+    seed: int | None = 0  # ids, credentials and fake data; None = different every run
+    credentials: Path | None = None  # YAML/JSON: {provider: [ {...}, ... ]}
+    callback_timeout: float = 10.0  # seconds per outbound attempt
+    callback_concurrency: int = 64
+    journal_size: int = 10_000
+    recording_delay: float = 5.0  # seconds after a recorded call ends until its recording is ready
+    providers: tuple[str, ...] = field(default=())  # empty = every registered provider
+    log_level: str = "info"

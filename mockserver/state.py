@@ -1,0 +1,54 @@
+"""AppState: the one mutable root of a running server. Two apps in one process share nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from faker import Faker
+
+from mockserver.callbacks.dispatcher import Dispatcher
+from mockserver.core.backend import CallBackend
+from mockserver.core.clock import Scheduler, VirtualClock
+from mockserver.core.ids import IdFactory
+from mockserver.core.journal import Journal
+from mockserver.providers.base import Provider
+from mockserver.scenario.book import ScenarioBook
+from mockserver.settings import Settings
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    scheduler: Scheduler
+    ids: IdFactory
+    faker: Faker
+    scenarios: ScenarioBook
+    backend: CallBackend
+    dispatcher: Dispatcher
+    journal: Journal
+    providers: dict[str, Provider] = field(default_factory=dict)
+
+    @property
+    def clock(self) -> Any:
+        return self.scheduler.clock
+
+    def reset(self) -> None:
+        """Forget calls, journal, deliveries and provider data; keep scenarios and credentials.
+
+        A virtual clock goes back to its start and the id generator to its seed, so every test that
+        starts with a reset sees the same ids and times whatever ran before it.
+        """
+        self.backend.reset()
+        self.dispatcher.clear()
+        self.journal.clear()
+        for provider in self.providers.values():
+            provider.reset()
+        if isinstance(self.scheduler.clock, VirtualClock):
+            self.scheduler.clock.reset()
+        self.ids.reset()
+        self.faker.seed_instance(self.settings.seed)
+
+    def credentials(self) -> Mapping[str, list[dict[str, Any]]]:
+        return {name: provider.credentials() for name, provider in self.providers.items()}
