@@ -12,17 +12,22 @@ import httpx
 import yaml
 from faker import Faker
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 
 from mockserver import __version__
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.control.routes import control_routes
+from mockserver.control.schemas import error_json
 from mockserver.core.backend import CallBackend
 from mockserver.core.clock import Clock, Scheduler, make_clock
+from mockserver.core.errors import MethodNotAllowed, NotFound
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import Journal
 from mockserver.providers import REGISTRY, load
-from mockserver.providers.base import ProviderContext
+from mockserver.providers.base import Provider, ProviderContext
 from mockserver.scenario.book import ScenarioBook
 from mockserver.scenario.loader import load_directory
 from mockserver.settings import Settings
@@ -127,9 +132,30 @@ def create_app(
             if owns_client:
                 await client.aclose()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        response, provider = render_http_error(state, request.url.path, exc)
+        if provider is not None:
+            await provider.journal_request(request, response)
+        return response
+
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
     app.state.mock = state
     return app
+
+
+def render_http_error(state: AppState, path: str, exc: HTTPException) -> tuple[Response, Provider | None]:
+    """A 404 or 405 from the router, in the error format of whoever owns the path."""
+    for name, provider in state.providers.items():
+        own = f"/{name}"
+        local = path[len(own) :] if path == own or path.startswith(own + "/") else path
+        if any(local.startswith(prefix) for prefix in provider.path_prefixes):
+            kind = MethodNotAllowed if exc.status_code == 405 else NotFound
+            error = kind(f"{exc.detail}: {path}")
+            error.status = exc.status_code
+            return provider.render_error(error), provider
+    code = "method_not_allowed" if exc.status_code == 405 else "not_found"
+    return JSONResponse(error_json(code, f"{exc.detail}: {path}"), exc.status_code, headers=exc.headers), None
 
 
 def state_of(app: Starlette) -> AppState:

@@ -49,6 +49,9 @@ class Provider:
 
     name: ClassVar[str]
     title: ClassVar[str]
+    #: Path prefixes of the provider's real routes, so an unknown path or a wrong method under them is
+    #: answered in the provider's own error format.
+    path_prefixes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx
@@ -79,12 +82,12 @@ class Provider:
                 bug = MockError("internal error in the mock (see the server log)")
                 bug.status = 500
                 response = self.render_error(bug)
-            await self._journal(request, response)
+            await self.journal_request(request, response)
             return response
 
         return endpoint
 
-    async def _journal(self, request: Request, response: Response) -> None:
+    async def journal_request(self, request: Request, response: Response) -> None:
         body = await request.body()
         self.ctx.journal.record(
             "request",

@@ -27,6 +27,7 @@ EVENT_RETRY = RetryPolicy(backoff=(5.0, 30.0, 120.0))
 class Apifonica(Provider):
     name = "apifonica"
     title = "Apifonica REST v2"
+    path_prefixes = ("/v2/",)
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
