@@ -9,6 +9,7 @@ from typing import Any
 from faker import Faker
 
 from mockserver.callbacks.dispatcher import Dispatcher
+from mockserver.control.sink import Sinks
 from mockserver.core.backend import CallBackend
 from mockserver.core.clock import Scheduler, VirtualClock
 from mockserver.core.ids import IdFactory
@@ -29,6 +30,7 @@ class AppState:
     dispatcher: Dispatcher
     journal: Journal
     providers: dict[str, Provider] = field(default_factory=dict)
+    sinks: Sinks = field(default_factory=Sinks)
 
     @property
     def clock(self) -> Any:
@@ -43,6 +45,7 @@ class AppState:
         self.backend.reset()
         self.dispatcher.clear()
         self.journal.clear()
+        self.sinks.clear()
         for provider in self.providers.values():
             provider.reset()
         if isinstance(self.scheduler.clock, VirtualClock):

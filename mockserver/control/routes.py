@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from mockserver.control import sink
 from mockserver.control.schemas import call_json, error_json, iso
 from mockserver.core.calls import AnsweredBy, Call, CallState, Party
 from mockserver.core.clock import ClockError
@@ -25,6 +26,7 @@ from mockserver.state import AppState
 
 Handler = Callable[[Request], Awaitable[Response]]
 MAX_ADVANCE = 366 * 86_400
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 class ControlError(Exception):
@@ -241,6 +243,28 @@ async def put_scenario(request: Request) -> Response:
     return JSONResponse(scenarios[0].to_json())
 
 
+# -- the callback sink -------------------------------------------------------------------------
+async def sink_receive(request: Request) -> Response:
+    state = state_of(request)
+    entry = await sink.received(request, state.clock.now())
+    return sink.reply_response(state.sinks.record(request.path_params["name"], entry))
+
+
+async def sink_requests(request: Request) -> Response:
+    name = request.path_params["name"]
+    return sink.sink_listing(name, state_of(request).sinks.get(name))
+
+
+async def sink_set_reply(request: Request) -> Response:
+    name = request.path_params["name"]
+    target = state_of(request).sinks.get(name)
+    try:
+        target.reply = sink.parse_reply(await json_object(request))
+    except ValueError as exc:
+        raise ControlError(400, "invalid_reply", str(exc)) from None
+    return sink.sink_listing(name, target)
+
+
 # -- credentials -------------------------------------------------------------------------------
 async def list_credentials(request: Request) -> Response:
     return JSONResponse(dict(state_of(request).credentials()))
@@ -274,4 +298,8 @@ def control_routes() -> list[BaseRoute]:
         Route("/scenarios/{name}", g(put_scenario), methods=["PUT"]),
         Route("/credentials", g(list_credentials), methods=["GET"]),
         Route("/credentials/{provider}", g(add_credentials), methods=["POST"]),
+        Route("/sink/{name}/requests", g(sink_requests), methods=["GET"]),
+        Route("/sink/{name}/reply", g(sink_set_reply), methods=["PUT"]),
+        Route("/sink/{name}", g(sink_receive), methods=ANY_METHOD),
+        Route("/sink/{name}/{rest:path}", g(sink_receive), methods=ANY_METHOD),
     ]
