@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from mockserver.core.calls import Call
+
+
+PRICE_PLACES = Decimal("0.000001")
 
 
 def iso(at: datetime | None) -> str | None:
@@ -34,7 +38,7 @@ def call_json(call: Call) -> dict[str, Any]:
         "answered_by": None if call.answered_by is None else call.answered_by.value,
         "ended_by": None if call.ended_by is None else call.ended_by.value,
         "duration": call.talk_seconds,
-        "price": str(call.price.normalize()) if call.price else "0",
+        "price": str(call.price.quantize(PRICE_PLACES)),
         "digits": call.digits,
         "recording": None
         if recording is None
