@@ -33,6 +33,10 @@ from mockserver.core.store import CallStore
 DEFAULT_RING_TIMEOUT = 60.0
 
 
+def _digits(number: str) -> str:
+    return "".join(ch for ch in number if ch.isdigit())
+
+
 class UpdateKind(StrEnum):
     STATE = "state"
     DIGITS = "digits"
@@ -112,13 +116,13 @@ class CallBackend:
         state: str | None = None,
         to: str | None = None,
     ) -> Iterable[Call]:
-        digits = None if to is None else "".join(ch for ch in to if ch.isdigit())
+        digits = None if to is None else _digits(to)
         for call in self.store:
             if provider is not None and call.provider != provider:
                 continue
             if state is not None and call.state != state:
                 continue
-            if digits is not None and call.to != digits:
+            if digits is not None and _digits(call.to) != digits:
                 continue
             yield call
 
@@ -250,7 +254,11 @@ class CallBackend:
 
     def schedule(self, call_id: str, seconds: float, action: Action) -> Timer:
         """Run ``action`` ``seconds`` from now, unless the call has ended by then."""
-        return self.scheduler.call_later(seconds, action, group=call_id)
+        timer = self.scheduler.call_later(seconds, action, group=call_id)
+        call = self.store.get(call_id)
+        if call is not None and not call.live:  # already ended: its group was cancelled at the end
+            timer.cancel()
+        return timer
 
     # -- the callee's keypad ---------------------------------------------------------------------
     def ask(self, call_id: str, timeout: float, on_digits: OnDigits, on_timeout: OnTimeout) -> None:

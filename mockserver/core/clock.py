@@ -130,7 +130,6 @@ class Scheduler:
         self.clock = clock
         self._heap: list[_Entry] = []
         self._seq = itertools.count()
-        self._groups: dict[str, set[int]] = {}
         self._wakeup = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._advancing = asyncio.Lock()

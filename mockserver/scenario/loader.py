@@ -139,7 +139,7 @@ def _presses(r: _Reader, node: Node) -> tuple[Press, ...]:
             raise r.fail(item, f"{what} needs 'digits' (\"\" to key in nothing)")
         digits_node = fields["digits"][1]
         digits = r.text(digits_node, f"{what} digits")
-        if not DIGITS.match(digits):
+        if not DIGITS.fullmatch(digits):
             raise r.fail(digits_node, f"{what}: digits may only be 0-9, * and #, got {digits!r}")
         after = r.seconds(fields["after"][1], f"{what} after") if "after" in fields else 1.0
         presses.append(Press(after, digits))
@@ -150,7 +150,7 @@ def _numbers(r: _Reader, node: Node) -> tuple[str, ...]:
     numbers = []
     for item in r.sequence(node, "numbers"):
         raw = r.text(item, "a number")
-        if not NUMBER.match(raw):
+        if not NUMBER.fullmatch(raw):
             raise r.fail(item, f"numbers are 1-15 digits (a suffix of the destination), got {raw!r}")
         numbers.append(raw)
     return tuple(numbers)
@@ -184,7 +184,7 @@ def _scenario(r: _Reader, root: Node, text: str) -> Scenario:
             raise r.fail(root, f"a scenario needs '{required}'")
     name_node = fields["name"][1]
     name = r.text(name_node, "name")
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise r.fail(name_node, f"name must be lower-case letters, digits and '-', got {name!r}")
     plan = CallPlan(
         scenario=name,
@@ -202,6 +202,14 @@ def _scenario(r: _Reader, root: Node, text: str) -> Scenario:
         plan=plan,
         source=r.source,
         text=text,
+        line=name_node.start_mark.line + 1,
+    )
+
+
+def _empty(document: Node | None) -> bool:
+    """An empty document, as a lone or trailing ``---`` makes: nothing to read, and no mistake."""
+    return document is None or (
+        isinstance(document, ScalarNode) and document.tag == "tag:yaml.org,2002:null" and document.value == ""
     )
 
 
@@ -209,13 +217,15 @@ def parse_scenarios(text: str, source: str = "<text>") -> list[Scenario]:
     """Every scenario in ``text`` (one per YAML document). Raises :class:`ScenarioError`."""
     r = _Reader(source)
     try:
-        roots = [node for node in yaml.compose_all(text, Loader=yaml.SafeLoader) if node is not None]
+        roots = [node for node in yaml.compose_all(text, Loader=yaml.SafeLoader) if not _empty(node)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = None if mark is None else mark.line + 1
         raise ScenarioError(source, line, f"not valid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(source, None, f"not valid YAML: {exc}") from None
+    except RecursionError:  # the composer recurses once per level of nesting
+        raise ScenarioError(source, None, "not valid YAML: nested too deeply") from None
     if not roots:
         raise ScenarioError(source, None, "no scenario in this file")
     return [_scenario(r, root, text) for root in roots]
@@ -247,7 +257,7 @@ def load_directory(directory: Path) -> tuple[list[Scenario], list[ScenarioError]
                     errors.append(
                         ScenarioError(
                             str(path),
-                            None,
+                            scenario.line,
                             f"scenario {scenario.name!r} is also defined in {seen[scenario.name]}",
                         )
                     )

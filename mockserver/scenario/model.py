@@ -15,6 +15,7 @@ class Scenario:
     plan: CallPlan
     source: str
     text: str = ""
+    line: int | None = None  # where its name is, for errors found after parsing (duplicates)
 
     def to_json(self) -> dict[str, object]:
         plan = self.plan
