@@ -41,7 +41,7 @@ class ConfigError(Exception):
 
 
 def load_scenarios(settings: Settings) -> ScenarioBook:
-    book = ScenarioBook(default=settings.default_scenario)
+    book = ScenarioBook(default=settings.default_scenario, seed=settings.seed)
     folders = [SHIPPED_SCENARIOS, *([settings.scenarios] if settings.scenarios else [])]
     for folder in folders:
         scenarios, errors = load_directory(folder)
@@ -49,6 +49,9 @@ def load_scenarios(settings: Settings) -> ScenarioBook:
             raise ConfigError("\n".join(str(e) for e in errors))
         for scenario in scenarios:
             book.add(scenario)  # a user's scenario replaces a shipped one of the same name
+    missing = [f"{s.source}: mix {s.name!r} names no scenario {name!r}" for s, name in book.missing()]
+    if missing:
+        raise ConfigError("\n".join(missing))
     if settings.default_scenario not in book:
         raise ConfigError(f"the default scenario {settings.default_scenario!r} is not loaded")
     return book

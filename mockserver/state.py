@@ -51,6 +51,7 @@ class AppState:
         if isinstance(self.scheduler.clock, VirtualClock):
             self.scheduler.clock.reset()
         self.ids.reset()
+        self.scenarios.reset_random()
         self.faker.seed_instance(self.settings.seed)
 
     def credentials(self) -> Mapping[str, list[dict[str, Any]]]:

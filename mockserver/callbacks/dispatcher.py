@@ -26,6 +26,9 @@ from mockserver.core.clock import Scheduler
 from mockserver.core.ids import IdFactory
 
 OnReply = Callable[[Reply], Awaitable[None]]
+#: Makes the request for attempt ``n`` (1-based) from the first one: e.g. a webhook whose body counts its
+#: tries, or whose signature covers a fresh timestamp.
+Rewrite = Callable[[OutboundRequest, int], OutboundRequest]
 RESPONSE_SNIPPET = 2000
 
 
@@ -50,6 +53,7 @@ class Dispatcher:
         self._deliveries: list[Delivery] = []
         self._seq = itertools.count(1)
         self.handler_errors: list[BaseException] = []
+        self._rewrites: dict[str, Rewrite | None] = {}
 
     # -- sending ---------------------------------------------------------------------------------
     def submit(
@@ -57,16 +61,24 @@ class Dispatcher:
         request: OutboundRequest,
         policy: RetryPolicy = NO_RETRY,
         on_reply: OnReply | None = None,
+        rewrite: Rewrite | None = None,
     ) -> Delivery:
         """Queue ``request``; ``on_reply`` runs with the first 2xx reply. Returns its record at once."""
         delivery = self._new(request)
+        self._rewrites[delivery.id] = rewrite
         self._spawn(delivery, policy, on_reply)
         return delivery
 
-    async def fetch(self, request: OutboundRequest) -> tuple[Delivery, Reply | None]:
-        """Make ``request`` once and wait for it (for flows that need the answer to go on)."""
+    async def fetch(
+        self, request: OutboundRequest, reply_timeout: float | None = None
+    ) -> tuple[Delivery, Reply | None]:
+        """Make ``request`` once and wait for it (for flows that need the answer to go on).
+
+        ``reply_timeout`` overrides the server's callback timeout, for providers that document their own
+        (e.g. "a reply within 3 s").
+        """
         delivery = self._new(request)
-        reply = await self._attempt(delivery)
+        reply = await self._attempt(delivery, reply_timeout)
         return delivery, reply
 
     def _new(self, request: OutboundRequest) -> Delivery:
@@ -86,6 +98,9 @@ class Dispatcher:
 
     async def _run(self, delivery: Delivery, policy: RetryPolicy, on_reply: OnReply | None) -> None:
         delivery.next_attempt_at = None
+        rewrite = self._rewrites.get(delivery.id)
+        if rewrite is not None:
+            delivery.request = rewrite(delivery.request, len(delivery.attempts) + 1)
         reply = await self._attempt(delivery)
         if reply is not None and reply.ok:
             if on_reply is not None:
@@ -93,6 +108,7 @@ class Dispatcher:
                     await on_reply(reply)
                 except Exception as exc:  # a provider bug must not lose the record
                     self.handler_errors.append(exc)
+            self._rewrites.pop(delivery.id, None)
             return
         tried = len(delivery.attempts)
         if tried < policy.max_attempts and policy.retryable(delivery.attempts[-1]):
@@ -103,8 +119,10 @@ class Dispatcher:
 
             timer = self.scheduler.call_later(wait, retry)
             delivery.next_attempt_at = timer.at
+        else:
+            self._rewrites.pop(delivery.id, None)
 
-    async def _attempt(self, delivery: Delivery) -> Reply | None:
+    async def _attempt(self, delivery: Delivery, reply_timeout: float | None = None) -> Reply | None:
         request = delivery.request
         at = self.scheduler.clock.now()
         started = time.perf_counter()
@@ -117,7 +135,7 @@ class Dispatcher:
                     params=list(request.params) or None,
                     headers=headers,
                     content=request.body or None,
-                    timeout=self.timeout,
+                    timeout=self.timeout if reply_timeout is None else reply_timeout,
                 )
             except httpx.TimeoutException:
                 delivery.attempts.append(Attempt(at, error="timeout", elapsed_ms=_ms(started)))
@@ -153,6 +171,7 @@ class Dispatcher:
         for task in self._tasks:
             task.cancel()
         self._deliveries.clear()
+        self._rewrites.clear()
         self._seq = itertools.count(1)
 
 

@@ -239,7 +239,11 @@ async def put_scenario(request: Request) -> Response:
         raise ControlError(
             400, "invalid_scenario", f"the body must hold exactly one scenario, named {name!r}"
         )
-    state_of(request).scenarios.add(scenarios[0])
+    book = state_of(request).scenarios
+    unknown = [entry for entry, _ in scenarios[0].mix if entry not in book]
+    if unknown:
+        raise ControlError(400, "invalid_scenario", f"the mix names no scenario {unknown[0]!r}")
+    book.add(scenarios[0])
     return JSONResponse(scenarios[0].to_json())
 
 

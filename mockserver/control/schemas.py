@@ -8,7 +8,6 @@ from typing import Any
 
 from mockserver.core.calls import Call
 
-
 PRICE_PLACES = Decimal("0.000001")
 
 

@@ -252,6 +252,18 @@ class CallBackend:
 
         return run
 
+    def timer(self, seconds: float, action: Action, key: str | None = None) -> Timer:
+        """Run ``action`` ``seconds`` from now, whatever happens to any call (a scheduled broadcast, a
+        retry, a token expiry). Timers given the same ``key`` can be cancelled together."""
+        return self.scheduler.call_later(seconds, action, group=key)
+
+    def timer_at(self, at: datetime, action: Action, key: str | None = None) -> Timer:
+        """Run ``action`` at ``at`` (at once if that has passed); see :meth:`timer`."""
+        return self.scheduler.call_at(at, action, group=key)
+
+    def cancel_timers(self, key: str) -> None:
+        self.scheduler.cancel_group(key)
+
     def schedule(self, call_id: str, seconds: float, action: Action) -> Timer:
         """Run ``action`` ``seconds`` from now, unless the call has ended by then."""
         timer = self.scheduler.call_later(seconds, action, group=call_id)

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 
 from mockserver.core.plan import CallPlan, UnknownScenario
 from mockserver.scenario.model import Scenario
 
 DEFAULT_SCENARIO = "answered"
+MAX_MIX_DEPTH = 8
 
 
 class ScenarioBook:
     """Scenarios by name. A call gets: the one it asks for by name, else the one whose number is the
-    longest suffix of the destination's digits, else the default."""
+    longest suffix of the destination's digits, else the default. A scenario that is an outcome mix
+    hands the call to one of the scenarios it mixes, drawn by weight from a seeded generator."""
 
-    def __init__(self, scenarios: list[Scenario] | None = None, default: str = DEFAULT_SCENARIO) -> None:
+    def __init__(
+        self,
+        scenarios: list[Scenario] | None = None,
+        default: str = DEFAULT_SCENARIO,
+        seed: int | None = None,
+    ) -> None:
         self._by_name: dict[str, Scenario] = {}
         self.default = default
+        self._seed = None if seed is None else f"{seed}:mix"
+        self._random = random.Random(self._seed)
         for scenario in scenarios or ():
             self.add(scenario)
+
+    def reset_random(self) -> None:
+        """Draw the same mix outcomes again, in the same order (after a reset)."""
+        self._random = random.Random(self._seed)
 
     def add(self, scenario: Scenario) -> None:
         """Add ``scenario``, replacing one of the same name."""
@@ -48,5 +62,19 @@ class ScenarioBook:
                     best, best_length = scenario, len(number)
         return best or self.get(self.default)
 
+    def resolve(self, scenario: Scenario) -> Scenario:
+        """The scenario a call really follows: itself, or for a mix, one drawn by weight."""
+        for _ in range(MAX_MIX_DEPTH):
+            if not scenario.mix:
+                return scenario
+            names = [name for name, _ in scenario.mix]
+            weights = [weight for _, weight in scenario.mix]
+            scenario = self.get(self._random.choices(names, weights)[0])
+        raise UnknownScenario(f"{scenario.name} (mixes nest deeper than {MAX_MIX_DEPTH})")
+
+    def missing(self) -> list[tuple[Scenario, str]]:
+        """Mix entries that name no loaded scenario."""
+        return [(s, name) for s in self._by_name.values() for name, _ in s.mix if name not in self]
+
     def plan_for(self, to: str, requested: str | None = None) -> CallPlan:
-        return self.match(to, requested).plan
+        return self.resolve(self.match(to, requested)).plan

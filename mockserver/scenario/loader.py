@@ -34,7 +34,8 @@ from mockserver.scenario.model import Scenario, ScenarioError
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 NUMBER = re.compile(r"^[0-9]{1,15}$")
 DIGITS = re.compile(r"^[0-9*#]*$")
-TOP_KEYS = {"name", "description", "numbers", "steps", "input", "price_per_minute", "recording"}
+TOP_KEYS = {"name", "description", "numbers", "steps", "input", "price_per_minute", "recording", "mix"}
+MIX_KEYS = {"scenario", "weight"}
 STEP_KEYS = {"after", "state", "by", "cause"}
 INPUT_KEYS = {"after", "digits"}
 MAX_SECONDS = 86_400.0
@@ -177,18 +178,54 @@ def _recording(r: _Reader, node: Node) -> int:
     return int(seconds)
 
 
+def _mix(r: _Reader, node: Node) -> tuple[tuple[str, float], ...]:
+    entries: list[tuple[str, float]] = []
+    for index, item in enumerate(r.sequence(node, "mix"), start=1):
+        what = f"mix entry {index}"
+        fields = r.mapping(item, what, MIX_KEYS)
+        if "scenario" not in fields or "weight" not in fields:
+            raise r.fail(item, f"{what} needs 'scenario' and 'weight'")
+        scenario_node, weight_node = fields["scenario"][1], fields["weight"][1]
+        name = r.text(scenario_node, f"{what} scenario")
+        if not NAME.fullmatch(name):
+            raise r.fail(scenario_node, f"{what}: not a scenario name: {name!r}")
+        raw = r.text(weight_node, f"{what} weight")
+        try:
+            weight = float(raw)
+        except ValueError:
+            raise r.fail(weight_node, f"{what}: weight must be a number, got {raw!r}") from None
+        if not 0 < weight < float("inf"):
+            raise r.fail(weight_node, f"{what}: weight must be more than 0, got {raw}")
+        entries.append((name, weight))
+    if not entries:
+        raise r.fail(node, "mix must not be empty")
+    return tuple(entries)
+
+
 def _scenario(r: _Reader, root: Node, text: str) -> Scenario:
     fields = r.mapping(root, "a scenario", TOP_KEYS)
-    for required in ("name", "steps"):
-        if required not in fields:
-            raise r.fail(root, f"a scenario needs '{required}'")
+    if "name" not in fields:
+        raise r.fail(root, "a scenario needs 'name'")
     name_node = fields["name"][1]
     name = r.text(name_node, "name")
     if not NAME.fullmatch(name):
         raise r.fail(name_node, f"name must be lower-case letters, digits and '-', got {name!r}")
+    if "mix" in fields:
+        extra = sorted(set(fields) & {"steps", "input", "price_per_minute", "recording"})
+        if extra:
+            raise r.fail(
+                fields[extra[0]][0], f"a mix takes its steps from the scenarios it mixes: drop '{extra[0]}'"
+            )
+        mix = _mix(r, fields["mix"][1])
+        if any(entry == name for entry, _ in mix):
+            raise r.fail(fields["mix"][1], f"a mix cannot include itself ({name!r})")
+    elif "steps" not in fields:
+        raise r.fail(root, "a scenario needs 'steps' (or a 'mix' of other scenarios)")
+    else:
+        mix = ()
     plan = CallPlan(
         scenario=name,
-        steps=_steps(r, fields["steps"][1]),
+        steps=_steps(r, fields["steps"][1]) if "steps" in fields else (),
         presses=_presses(r, fields["input"][1]) if "input" in fields else (),
         price_per_minute=_price(r, fields["price_per_minute"][1])
         if "price_per_minute" in fields
@@ -203,6 +240,7 @@ def _scenario(r: _Reader, root: Node, text: str) -> Scenario:
         source=r.source,
         text=text,
         line=name_node.start_mark.line + 1,
+        mix=mix,
     )
 
 

@@ -16,9 +16,20 @@ class Scenario:
     source: str
     text: str = ""
     line: int | None = None  # where its name is, for errors found after parsing (duplicates)
+    #: An outcome mix: each call picks one of these scenarios, by weight, with the seeded generator.
+    #: A mix has no steps of its own.
+    mix: tuple[tuple[str, float], ...] = ()
 
     def to_json(self) -> dict[str, object]:
         plan = self.plan
+        if self.mix:
+            return {
+                "name": self.name,
+                "description": self.description,
+                "numbers": list(self.numbers),
+                "source": self.source,
+                "mix": [{"scenario": name, "weight": weight} for name, weight in self.mix],
+            }
         return {
             "name": self.name,
             "description": self.description,

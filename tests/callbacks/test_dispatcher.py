@@ -152,3 +152,32 @@ def test_deliveries_are_kept_in_order_with_their_request(receiver: CallbackRecei
     assert row["url"] == receiver.url("/h0")
     assert row["body"] == "x"
     assert row["attempts"][0]["at"] == "2026-01-01T09:00:00Z"
+
+
+def test_rewrite_makes_each_attempt_its_own_request(receiver: CallbackReceiver) -> None:
+    receiver.reply("/hook", ReceiverReply(status=500), ReceiverReply(status=200))
+
+    def numbered(request: OutboundRequest, attempt: int) -> OutboundRequest:
+        return OutboundRequest(
+            request.provider, request.method, request.url, request.call_id, body=f"try={attempt}".encode()
+        )
+
+    async def body(dispatcher: Dispatcher, scheduler: Scheduler) -> Any:
+        delivery = dispatcher.submit(post(receiver.url("/hook")), POLICY, rewrite=numbered)
+        await scheduler.advance(60, dispatcher.settle)
+        return delivery
+
+    delivery = run(body)
+    assert [r.body for r in receiver.requests("/hook")] == [b"try=1", b"try=2"]
+    assert delivery.to_json()["body"] == "try=2"
+
+
+def test_fetch_takes_its_own_timeout(receiver: CallbackReceiver) -> None:
+    receiver.reply("/slow", ReceiverReply(delay=0.5))
+
+    async def body(dispatcher: Dispatcher, scheduler: Scheduler) -> Any:
+        return await dispatcher.fetch(post(receiver.url("/slow")), reply_timeout=0.1)
+
+    delivery, reply = run(body, timeout=30)
+    assert reply is None
+    assert [a.error for a in delivery.attempts] == ["timeout"]

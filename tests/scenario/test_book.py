@@ -10,8 +10,8 @@ import mockserver
 from mockserver.core.calls import CallState
 from mockserver.core.plan import CallPlan, Step, UnknownScenario
 from mockserver.scenario.book import DEFAULT_SCENARIO, ScenarioBook
-from mockserver.scenario.loader import load_directory
-from mockserver.scenario.model import Scenario
+from mockserver.scenario.loader import load_directory, parse_scenarios
+from mockserver.scenario.model import Scenario, ScenarioError
 
 SHIPPED = Path(mockserver.__file__).parent / "scenarios"
 
@@ -119,3 +119,56 @@ def test_the_book_lists_its_scenarios_by_name(shipped: ScenarioBook) -> None:
     assert names == sorted(names)
     assert "busy" in shipped
     assert "nope" not in shipped
+
+
+def _mix_book(seed: int) -> ScenarioBook:
+    text = """
+name: a
+steps: [{state: initiated}, {state: busy}]
+---
+name: b
+steps: [{state: initiated}, {state: failed}]
+---
+name: broadcast
+numbers: ["9990000000"]
+mix:
+  - {scenario: a, weight: 70}
+  - {scenario: b, weight: 30}
+"""
+    return ScenarioBook(parse_scenarios(text), default="a", seed=seed)
+
+
+def test_a_mix_draws_its_scenarios_by_weight_reproducibly() -> None:
+    book = _mix_book(seed=3)
+    drawn = [book.plan_for("+1 999 000 0000").scenario for _ in range(2000)]
+    assert set(drawn) == {"a", "b"}
+    assert 0.66 < drawn.count("a") / len(drawn) < 0.74
+    again = _mix_book(seed=3)
+    assert drawn == [again.plan_for("9990000000").scenario for _ in range(2000)]
+    book.reset_random()
+    assert [book.plan_for("9990000000").scenario for _ in range(50)] == drawn[:50]
+
+
+def test_a_mix_naming_an_unknown_scenario_is_reported() -> None:
+    book = ScenarioBook(parse_scenarios("name: m\nmix: [{scenario: nope, weight: 1}]\n"), default="m")
+    assert [(s.name, missing) for s, missing in book.missing()] == [("m", "nope")]
+    with pytest.raises(UnknownScenario):
+        book.plan_for("1")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("name: m\nmix: []\n", 2, "mix must not be empty"),
+        ("name: m\nmix:\n  - {scenario: a}\n", 3, "needs 'scenario' and 'weight'"),
+        ("name: m\nmix:\n  - {scenario: a, weight: 0}\n", 3, "weight must be more than 0"),
+        ("name: m\nmix: [{scenario: a, weight: 1}]\nsteps: [{state: initiated}]\n", 3, "drop 'steps'"),
+        ("name: m\nmix: [{scenario: m, weight: 1}]\n", 2, "cannot include itself"),
+        ("name: m\n", 1, "needs 'steps' (or a 'mix'"),
+    ],
+)
+def test_mix_errors_name_the_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenarios(text, "m.yaml")
+    assert caught.value.line == line
+    assert message in caught.value.message
