@@ -46,7 +46,7 @@ def api(control: Any) -> Iterator[Apifonica]:
 def test_health_names_providers_and_the_clock(control: Any) -> None:
     body = control.http.get("/_mock/health").json()
     assert body["status"] == "ok"
-    assert body["providers"] == ["apifonica"]
+    assert "apifonica" in body["providers"]
     assert body["clock"] == {"mode": "virtual", "now": "2026-01-01T09:00:00Z", "speed": 0.0}
 
 
