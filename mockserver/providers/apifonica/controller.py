@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from mockserver.callbacks.model import OutboundRequest, Reply
+from mockserver.callbacks.model import Delivery, OutboundRequest, Reply
 from mockserver.core.calls import Call, CallState, Party
 from mockserver.providers.apifonica.models import CallInfo, Message
 from mockserver.providers.apifonica.render import event_fields
@@ -73,6 +73,10 @@ class FlowRunner:
     def __init__(self, api: Apifonica) -> None:
         self.api = api
         self.flows: dict[str, Flow] = {}
+        # Every <makeCall> leg by A leg, whichever flow placed it: a flow can be replaced (a
+        # controller hand-over, Modify live call) while its leg is up, and the leg must still end
+        # with the A leg.
+        self.legs: dict[str, set[str]] = {}
 
     @property
     def backend(self):  # type: ignore[no-untyped-def]
@@ -80,6 +84,7 @@ class FlowRunner:
 
     def reset(self) -> None:
         self.flows.clear()
+        self.legs.clear()
 
     # -- entry points ----------------------------------------------------------------------------
     def on_answered(self, call: Call, info: CallInfo) -> None:
@@ -93,11 +98,10 @@ class FlowRunner:
         self.backend.schedule(call.id, 0, fetch)
 
     def on_ended(self, call: Call) -> None:
-        flow = self.flows.pop(call.id, None)
-        if flow is not None:
-            for leg in (*flow.dialing, *([flow.bridged] if flow.bridged else [])):
-                if self.backend.get(leg).live:
-                    self.backend.hangup(leg, Party.CALLER, "the A leg ended")
+        self.flows.pop(call.id, None)
+        for leg in sorted(self.legs.pop(call.id, ())):
+            if self.backend.get(leg).live:
+                self.backend.hangup(leg, Party.CALLER, "the A leg ended")
 
     async def redirect(self, call_id: str, url: str, method: str) -> None:
         """Modify live call: drop the running flow and run what ``url`` returns."""
@@ -113,10 +117,9 @@ class FlowRunner:
         info = self.api.state.calls[call_id]
         fields = [*event_fields(call, info, self.api.parent_of(call)), *extra]
         request = request_for(self.api.name, call_id, url, method, fields, "fetch")
-        _, reply = await self.api.ctx.dispatcher.fetch(request)
+        delivery, reply = await self.api.ctx.dispatcher.fetch(request)
         if reply is None or not reply.ok:
-            why = "no answer" if reply is None else f"HTTP {reply.status}"
-            self.fail(call_id, f"controller {url} failed ({why})")
+            self.fail(call_id, f"controller {url} failed ({why_failed(delivery, reply)})")
             return
         await self.run_reply(call_id, reply, url, method)
 
@@ -217,12 +220,11 @@ class FlowRunner:
         info = self.api.state.calls[flow.call_id]
         fields = [*event_fields(call, info, self.api.parent_of(call)), ("digits", digits)]
         request = request_for(self.api.name, flow.call_id, url, command.method, fields, "fetch")
-        _, reply = await self.api.ctx.dispatcher.fetch(request)
+        delivery, reply = await self.api.ctx.dispatcher.fetch(request)
         if not self.current(flow):
             return
         if reply is None or not reply.ok:
-            why = "no answer" if reply is None else f"HTTP {reply.status}"
-            self.fail(flow.call_id, f"<getInput> controller {url} failed ({why})")
+            self.fail(flow.call_id, f"<getInput> controller {url} failed ({why_failed(delivery, reply)})")
         elif is_empty_reply(reply.body):
             await self.step(flow)
         else:
@@ -235,6 +237,7 @@ class FlowRunner:
         for target in command.targets:
             leg = self.api.place_leg(parent, info, command, target.value, target.kind)
             flow.dialing.add(leg.id)
+            self.legs.setdefault(flow.call_id, set()).add(leg.id)
 
     async def on_leg_update(self, leg: Call) -> None:
         parent_info = self.api.state.calls[leg.id].parent_call_id
@@ -295,6 +298,14 @@ class FlowRunner:
             ]
             request = request_for(self.api.name, flow.call_id, url, command.method, fields, "event")
             self.api.ctx.dispatcher.submit(request, self.api.retry_policy)
+
+
+def why_failed(delivery: Delivery, reply: Reply | None) -> str:
+    """``HTTP 500``, or the transport error (``timeout``, ``ConnectError: ...``) of the attempt."""
+    if reply is not None:
+        return f"HTTP {reply.status}"
+    error = delivery.attempts[-1].error if delivery.attempts else None
+    return error or "no answer"
 
 
 def collect(pressed: str, command: GetInput) -> tuple[str, bool]:

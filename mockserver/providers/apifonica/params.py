@@ -10,8 +10,12 @@ from starlette.requests import Request
 
 from mockserver.core.errors import InvalidParameter, MissingParameter, UnsupportedMediaType
 
-DIGITS = re.compile(r"^[0-9]{3,15}$")
-URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+# Matched with fullmatch: `$` would also accept a trailing newline ("4420...\n").
+DIGITS = re.compile(r"[0-9]{3,15}")
+URL = re.compile(r"https?://[^\s]+", re.IGNORECASE)
+#: A whole number as text: ASCII digits only (``str.isdigit`` also takes "²", which ``int`` refuses),
+#: and short enough for ``int`` (which refuses more than 4300 digits).
+WHOLE = re.compile(r"[0-9]{1,18}")
 MAX_TEXT = 1600
 
 
@@ -24,7 +28,7 @@ async def json_body(request: Request) -> dict[str, Any]:
     charset = _charset(content_type)
     try:
         body = json.loads(raw.decode(charset)) if raw.strip() else None
-    except (UnicodeDecodeError, LookupError, ValueError):
+    except (UnicodeDecodeError, LookupError, ValueError, RecursionError):  # deep nesting: RecursionError
         raise InvalidParameter("the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise InvalidParameter("the body must be a JSON object")
@@ -64,7 +68,7 @@ def number(body: dict[str, Any], name: str) -> str:
         raise MissingParameter(f"{name} is required", field=name)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not DIGITS.match(value):
+    if not isinstance(value, str) or not DIGITS.fullmatch(value):
         raise InvalidParameter(
             f"{name} must be a phone number of 3-15 digits in international format, without + or 00",
             field=name,
@@ -74,7 +78,7 @@ def number(body: dict[str, Any], name: str) -> str:
 
 def url(body: dict[str, Any], name: str) -> str | None:
     value = optional_text(body, name, 2048)
-    if value is not None and not URL.match(value):
+    if value is not None and not URL.fullmatch(value):
         raise InvalidParameter(f"{name} must be an http(s) URL", field=name)
     return value
 
@@ -88,7 +92,7 @@ def method(body: dict[str, Any], name: str = "method", default: str = "POST") ->
 
 def integer(body: dict[str, Any], name: str, default: int, low: int, high: int) -> int:
     value = body.get(name, default)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and WHOLE.fullmatch(value.strip()):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidParameter(f"{name} must be a whole number from {low} to {high}", field=name)
@@ -106,9 +110,9 @@ def page(request: Request, max_limit: int = 20) -> tuple[int, int]:
     """``limit`` (1-20, default 20) and the opaque ``next``/``prev`` cursor (an offset)."""
     query = request.query_params
     raw_limit = query.get("limit", str(max_limit))
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= max_limit:
+    if not WHOLE.fullmatch(raw_limit) or not 1 <= int(raw_limit) <= max_limit:
         raise InvalidParameter(f"limit must be a whole number from 1 to {max_limit}", field="limit")
     cursor = query.get("next") or query.get("prev") or query.get("offset") or "0"
-    if not cursor.isdigit():
+    if not WHOLE.fullmatch(cursor):
         raise InvalidParameter("next/prev must be a cursor returned by a previous page", field="next")
     return int(raw_limit), int(cursor)

@@ -146,9 +146,13 @@ class Apifonica(Provider):
         fields = event_fields(call, info, self.parent_of(call))
         request = request_for(self.name, call.id, info.controller, info.method, fields, "event")
         controller, method = info.controller, info.method
+        about = call.state
 
         async def on_reply(reply: Any) -> None:
-            if self.ctx.backend.get(call.id).state is CallState.ANSWERED and reply.body.strip():
+            # Only a reply to an event about the call in progress steers it: a retry of an older
+            # event (ringing, say) that lands after the answer must not replace the running flow.
+            now = self.ctx.backend.get(call.id).state
+            if about is CallState.ANSWERED and now is CallState.ANSWERED and reply.body.strip():
                 info.modified = True
                 await self.flows.run_reply(call.id, reply, controller, method)
 

@@ -36,7 +36,9 @@ def record_sid(call: Call) -> str | None:
 
 
 def call_json(call: Call, info: CallInfo, parent: Call | None) -> dict[str, Any]:
-    """A call: while queued only the creation fields are set, the rest is null (seed 001)."""
+    """A call: while queued only the creation fields are set, the rest is null (seed 001: "call_sid,
+    created, account_sid, to, from, number_sid, and direction ... All other parameters have the null
+    value")."""
     queued = call.state is CallState.QUEUED
     ended = call.state.terminal
     return {
@@ -58,8 +60,8 @@ def call_json(call: Call, info: CallInfo, parent: Call | None) -> dict[str, Any]
         "duration": call.talk_seconds if ended else None,
         "price": price_cents(call) if ended else None,
         "record_sid": record_sid(call),
-        "tag": info.tag,
-        "channel": info.channel,
+        "tag": None if queued else info.tag,
+        "channel": None if queued else info.channel,
     }
 
 

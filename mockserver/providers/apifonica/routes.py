@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,6 +29,8 @@ from mockserver.providers.apifonica.render import (
 from mockserver.providers.apifonica.vocabulary import STATUS, parse_events
 
 SCENARIO_HEADER = "x-mock-scenario"
+PAGING = frozenset({"limit", "next", "prev", "offset"})
+FILTERS = ("status", "direction", "from", "to", "tag")  # GET calls query filters (mock's choice, §9.8)
 
 
 def build_routes(api: Apifonica) -> list[BaseRoute]:
@@ -53,15 +56,26 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
     def render_call(call: Call, info: CallInfo) -> dict[str, Any]:
         return call_json(call, info, api.parent_of(call))
 
+    def page_link(request: Request, limit: int, cursor: str, offset: int) -> str:
+        """A link to another page that keeps the request's filters (only the paging changes)."""
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k not in PAGING]
+        query = urlencode([*kept, ("limit", str(limit)), (cursor, str(offset))])
+        return f"{base_url(request)}{request.url.path}?{query}"
+
     def page_json(
-        request: Request, key: str, items: list[dict[str, Any]], limit: int, offset: int
+        request: Request,
+        key: str,
+        items: list[dict[str, Any]],
+        limit: int,
+        offset: int,
+        cursors: tuple[str, str] = ("prev", "next"),
     ) -> dict[str, Any]:
-        url = f"{base_url(request)}{request.url.path}"
+        prev, next_ = cursors
         more = offset + limit < len(items)
         return {
             "limit": limit,
-            "prev": f"{url}?limit={limit}&prev={max(offset - limit, 0)}" if offset > 0 else None,
-            "next": f"{url}?limit={limit}&next={offset + limit}" if more else None,
+            "prev": page_link(request, limit, prev, max(offset - limit, 0)) if offset > 0 else None,
+            "next": page_link(request, limit, next_, offset + limit) if more else None,
             key: items[offset : offset + limit],
         }
 
@@ -80,7 +94,7 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
         try:
             parse_events(events)
         except ValueError as exc:
-            raise InvalidParameter(str(exc), field="events") from None
+            raise InvalidParameter(f"events: {exc}", field="events") from None
         if "method" not in body:
             raise MissingParameter("method is required (GET or POST)", field="method")
         app = Application(
@@ -102,6 +116,15 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
             raise NotFound(f"application {app_sid} not found")
         return app
 
+    def app_in_body(account: Account, app_sid: str) -> Application:
+        """A ``call_app_sid`` named in a request body: an unknown one is a bad request, not a 404."""
+        app = state.applications.get(app_sid)
+        if app is None or app.account_sid != account.sid:
+            raise InvalidParameter(
+                f"call_app_sid {app_sid} is not an application of this account", field="call_app_sid"
+            )
+        return app
+
     async def get_application(request: Request) -> Response:
         account = auth(request)
         return JSONResponse(application_json(own_app(account, request.path_params["app"])))
@@ -121,14 +144,7 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
         if account.numbers and from_ not in account.numbers:
             raise InvalidParameter(f"from {from_} is not a number of this account", field="from")
         app_sid = params.optional_text(body, "call_app_sid")
-        app = None
-        if app_sid is not None:
-            app = state.applications.get(app_sid)
-            if app is None or app.account_sid != account.sid:
-                raise InvalidParameter(
-                    f"call_app_sid {app_sid} is not an application of this account",
-                    field="call_app_sid",
-                )
+        app = None if app_sid is None else app_in_body(account, app_sid)
         controller = params.url(body, "controller") or (app.controller if app else None)
         if controller is None:
             raise MissingParameter("call_app_sid (or controller) is required", field="call_app_sid")
@@ -137,7 +153,7 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
         try:
             events = parse_events(events_text)
         except ValueError as exc:
-            raise InvalidParameter(str(exc), field="events") from None
+            raise InvalidParameter(f"events: {exc}", field="events") from None
         info_fields = {
             "method": params.method(body, default=default_method),
             "timeout": params.integer(body, "timeout", 30, 1, 600),
@@ -189,9 +205,8 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
             if info is None or info.account_sid != account.sid:
                 continue
             row = render_call(call, info)
-            if all(
-                query.get(key) in (None, row[key]) for key in ("status", "direction", "from", "to", "tag")
-            ):
+            facts = {**row, "tag": info.tag}  # a queued call shows tag null, but it has one
+            if all(query.get(key) in (None, facts[key]) for key in FILTERS):
                 rows.append(row)
         return JSONResponse(page_json(request, "calls", rows, limit, offset))
 
@@ -220,7 +235,7 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
     def redirect_target(account: Account, body: dict[str, Any], info: CallInfo) -> tuple[str, str]:
         app_sid = params.optional_text(body, "call_app_sid")
         if app_sid is not None:
-            app = own_app(account, app_sid)
+            app = app_in_body(account, app_sid)
             return app.controller, params.method(body, default=app.method)
         controller = params.url(body, "controller")
         if controller is None:
@@ -289,7 +304,8 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
         rows = [
             message_json(m) for m in reversed(list(state.messages.values())) if m.account_sid == account.sid
         ]
-        return JSONResponse(page_json(request, "messages", rows, limit, offset))
+        # Messages page with limit/offset (S5: "/v2/accounts/{accountSID}/messages?limit=20&offset=20").
+        return JSONResponse(page_json(request, "messages", rows, limit, offset, ("offset", "offset")))
 
     e = api.endpoint
     acc = "/v2/accounts/{acc}"

@@ -1,0 +1,378 @@
+"""The XML controller loop [apifonica.md §6]: the mock fetches the controller when the call is answered,
+runs the commands on the virtual clock, submits keyed-in digits and places <makeCall> legs.
+
+Scenario timings (seconds after the API request): long-call (…0007) and ivr (…0006) answer at 6; the
+ivr callee presses "1" 2 s into the first prompt and "1234#" 3 s into the second. A <playAudio> loop
+lasts 5 s in the mock (it does not download the file).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mockserver.server import free_port
+from mockserver.testing.receiver import Reply
+
+LONG_CALL = "5550000007"
+IVR = "5550000006"
+BUSY = "5550000001"
+ANSWERED_TO = "442079460123"  # the default "answered" scenario: rings 7 s, talks 30 s
+AUDIO = "https://audio.example/prompt.mp3"
+ANSWER_AT = 6  # long-call and ivr
+
+
+def start_call(api, controller, to: str, *documents: str, **fields: object) -> str:
+    """Place a call whose application's controller answers with ``documents``, in turn."""
+    app_sid = api.create_application(controller.serve("/flow", *documents))
+    return str(api.place_call(to, app_sid, **fields))
+
+
+def flow_errors(control) -> list[dict[str, object]]:
+    entries = control.http.get("/_mock/journal").json()["entries"]
+    return [e for e in entries if e["kind"] == "flow_error"]
+
+
+# -- playAudio, wait, endCall ------------------------------------------------------------------------
+
+
+def test_play_audio_and_wait_take_their_time_on_the_virtual_clock(api, control, controller) -> None:
+    call_sid = start_call(
+        api, controller, LONG_CALL, f'<playAudio loops="2">{AUDIO}</playAudio><wait time="3"/><endCall/>'
+    )
+    control.advance(ANSWER_AT + 12)
+    assert api.call(call_sid)["status"] == "answered"
+
+    control.advance(1)
+
+    call = api.call(call_sid)
+    assert (call["status"], call["duration"]) == ("completed", 13)
+    assert control.call(call_sid)["ended_by"] == "caller"
+
+
+def test_end_call_ends_the_call_at_once(api, control, controller) -> None:
+    call_sid = start_call(api, controller, LONG_CALL, "<endCall/>", events="completed")
+
+    control.advance(ANSWER_AT)
+
+    call = api.call(call_sid)
+    assert (call["status"], call["duration"], call["price"]) == ("completed", 0, 0.0)
+    assert [r.form["status"] for r in controller.requests("/flow")] == ["answered", "completed"]
+
+
+def test_xml_served_as_text_plain_is_run(api, control, receiver) -> None:
+    # Apifonica's own PHP sample serves its controller XML as text/plain [S16].
+    body = '<?xml version="1.0" encoding="UTF-8"?><response><endCall/></response>'
+    receiver.reply("/flow", Reply(body=body, content_type="text/plain"))
+    call_sid = api.place_call(LONG_CALL, api.create_application(receiver.url("/flow")))
+
+    control.advance(ANSWER_AT)
+
+    assert api.call(call_sid)["status"] == "completed"
+
+
+def test_the_end_of_the_document_hangs_up(api, control, controller) -> None:
+    call_sid = start_call(api, controller, LONG_CALL, '<wait time="4"/>')
+
+    control.advance(ANSWER_AT + 4)
+
+    assert api.call(call_sid)["status"] == "completed"
+    assert control.call(call_sid)["history"][-1]["cause"] == "end of controller XML"
+
+
+def test_an_empty_controller_reply_lets_the_scenario_run_on(api, control, receiver) -> None:
+    app_sid = api.create_application(receiver.url("/flow"))  # the receiver answers an empty 200
+    call_sid = api.place_call(ANSWERED_TO, app_sid)
+
+    control.advance(36)
+    assert api.call(call_sid)["status"] == "answered"
+    control.advance(1)
+
+    assert api.call(call_sid)["status"] == "completed"
+    assert control.call(call_sid)["ended_by"] == "callee"
+
+
+# -- getInput ----------------------------------------------------------------------------------------
+
+
+def test_get_input_submits_the_ivr_digits_and_strips_the_finish_key(api, control, controller) -> None:
+    menu = controller.url("/menu")
+    pin = controller.serve("/pin", "<endCall/>")
+    controller.serve("/menu", f'<getInput controller="{pin}"/><endCall/>')
+    call_sid = start_call(
+        api, controller, IVR, f'<getInput controller="{menu}"><playAudio>{AUDIO}</playAudio></getInput>'
+    )
+
+    control.advance(ANSWER_AT + 10)
+
+    [first] = controller.requests("/menu")
+    [second] = controller.requests("/pin")
+    assert first.method == "POST"
+    assert first.form == {
+        "call_sid": call_sid,
+        "account_sid": api.account_sid,
+        "from": api.from_number,
+        "to": IVR,
+        "direction": "outbound",
+        "status": "answered",
+        "channel": "number",
+        "created": "Thu, 01 Jan 2026 09:00:00 +0000",
+        "digits": "1",
+    }
+    assert second.form["digits"] == "1234"
+    # "1" (no finish key) is submitted after the 5 s key timeout, at 13; "1234#" at once, at 16.
+    call = api.call(call_sid)
+    assert (call["status"], call["duration"]) == ("completed", 10)
+
+
+def test_get_input_submits_with_the_method_it_names(api, control, controller) -> None:
+    digits = controller.url("/digits")
+    start_call(api, controller, IVR, f'<getInput controller="{digits}" method="GET" maxSymbols="1"/>')
+
+    control.advance(ANSWER_AT + 2)
+
+    [submitted] = controller.requests("/digits")
+    assert (submitted.method, submitted.query["digits"], submitted.body) == ("GET", "1", b"")
+
+
+def test_get_input_without_controller_submits_to_the_current_one(api, control, controller) -> None:
+    start_call(api, controller, IVR, '<getInput maxSymbols="1"/><wait time="60"/>', "<endCall/>")
+
+    control.advance(ANSWER_AT + 2)
+
+    assert [r.form.get("digits") for r in controller.requests("/flow")] == [None, "1"]
+
+
+def test_an_xml_reply_to_the_submission_replaces_the_flow(api, control, controller) -> None:
+    menu = controller.serve("/menu", '<wait time="10"/><endCall/>')
+    call_sid = start_call(api, controller, IVR, f'<getInput controller="{menu}" maxSymbols="1"/><endCall/>')
+
+    control.advance(ANSWER_AT + 2 + 9)
+    assert api.call(call_sid)["status"] == "answered"  # the first document's <endCall/> never runs
+    control.advance(1)
+
+    assert api.call(call_sid)["duration"] == 12
+
+
+def test_an_empty_reply_to_the_submission_goes_on_with_the_document(api, control, controller) -> None:
+    menu = controller.url("/menu")  # the receiver answers an empty 200
+    call_sid = start_call(
+        api, controller, IVR, f'<getInput controller="{menu}" maxSymbols="1"/><wait time="3"/><endCall/>'
+    )
+
+    control.advance(ANSWER_AT + 2 + 3)
+
+    assert len(controller.requests("/menu")) == 1
+    assert api.call(call_sid)["duration"] == 5
+
+
+def test_get_input_with_nothing_pressed_moves_on(api, control, controller) -> None:
+    digits = controller.url("/digits")
+    call_sid = start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f'<getInput controller="{digits}" timeoutGeneral="4"><playAudio>{AUDIO}</playAudio></getInput>'
+        '<wait time="2"/><endCall/>',
+    )
+
+    control.advance(ANSWER_AT + 5 + 4 + 2)  # the prompt, the wait for a first key, then <wait>
+
+    assert controller.requests("/digits") == []
+    assert api.call(call_sid)["duration"] == 11
+
+
+def test_get_input_tries_loops_times_before_moving_on(api, control, controller) -> None:
+    call_sid = start_call(api, controller, LONG_CALL, '<getInput loops="3" timeoutGeneral="4"/><endCall/>')
+
+    control.advance(ANSWER_AT + 11)
+    assert api.call(call_sid)["status"] == "answered"
+    control.advance(1)
+
+    assert api.call(call_sid)["duration"] == 12
+
+
+def test_get_input_retries_after_too_short_an_entry(api, control, controller) -> None:
+    pin = controller.url("/pin")
+    call_sid = start_call(
+        api, controller, IVR, f'<getInput controller="{pin}" minSymbols="2" loops="2"/><endCall/>'
+    )
+
+    control.advance(ANSWER_AT + 2 + 3)  # "1" is too short; "1234#" answers the second try
+
+    assert [r.form["digits"] for r in controller.requests("/pin")] == ["1234"]
+    assert api.call(call_sid)["duration"] == 5
+
+
+# -- makeCall ----------------------------------------------------------------------------------------
+
+
+def test_make_call_places_a_second_leg_with_its_own_lifecycle(api, control, controller) -> None:
+    a_sid = start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f"<makeCall><number>{ANSWERED_TO}</number></makeCall><playAudio>{AUDIO}</playAudio>",
+    )
+    control.advance(ANSWER_AT + 7)  # the B leg rings 7 s, then answers
+
+    [b_leg] = api.calls(to=ANSWERED_TO)
+    assert b_leg["parent_call_sid"] == a_sid
+    assert (b_leg["status"], b_leg["from"], b_leg["direction"]) == ("answered", api.from_number, "outbound")
+    assert api.call(a_sid)["status"] == "answered"
+
+    control.advance(30)  # the B leg's callee hangs up; A goes on with <playAudio>
+    b_leg = api.call(b_leg["call_sid"])
+    assert (b_leg["status"], b_leg["duration"], b_leg["parent_call_sid"]) == ("completed", 30, a_sid)
+    assert api.call(a_sid)["status"] == "answered"
+
+    control.advance(5)
+    a_leg = api.call(a_sid)
+    assert (a_leg["status"], a_leg["duration"], a_leg["parent_call_sid"]) == ("completed", 42, None)
+
+
+def test_a_busy_second_leg_lets_the_first_go_on(api, control, controller) -> None:
+    a_sid = start_call(
+        api, controller, LONG_CALL, f"<makeCall><number>{BUSY}</number></makeCall><wait time='2'/><endCall/>"
+    )
+
+    control.advance(ANSWER_AT + 3 + 2)
+
+    [b_leg] = api.calls(to=BUSY)
+    assert (b_leg["status"], b_leg["parent_call_sid"]) == ("busy", a_sid)
+    a_leg = api.call(a_sid)
+    assert (a_leg["status"], a_leg["duration"]) == ("completed", 5)
+
+
+def test_make_call_with_a_controller_hands_the_call_to_it(api, control, controller) -> None:
+    bridged = controller.serve("/bridged", "<endCall/>")
+    a_sid = start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f'<makeCall controller="{bridged}"><number>{ANSWERED_TO}</number></makeCall><wait time="60"/>',
+    )
+
+    control.advance(ANSWER_AT + 7)
+
+    [fetch] = controller.requests("/bridged")
+    [b_leg] = api.calls(to=ANSWERED_TO)
+    assert (fetch.form["call_sid"], fetch.form["leg_sid"]) == (a_sid, b_leg["call_sid"])
+    assert api.call(a_sid)["status"] == "completed"  # the commands after <makeCall> never ran
+    assert api.call(b_leg["call_sid"])["status"] == "completed"  # ending A hangs up B
+
+
+# -- sendMessage -------------------------------------------------------------------------------------
+
+
+def test_send_message_records_a_message_and_tells_its_controller(api, control, controller) -> None:
+    sms = controller.url("/sms")
+    call_sid = start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f'<sendMessage to="447700900123" text="Your code is 1234" controller_url="{sms}"/><endCall/>',
+    )
+
+    control.advance(ANSWER_AT)
+
+    [event] = controller.requests("/sms")
+    message_sid = event.form["message_sid"]
+    assert event.form == {
+        "message_sid": message_sid,
+        "account_sid": api.account_sid,
+        "direction": "outbound",
+        "from": api.from_number,
+        "to": "447700900123",
+        "status": "sent",
+        "text": "Your code is 1234",
+        "sms_count": "1",
+    }
+    response = api.get(f"/messages/{message_sid}")
+    assert response.status_code == 200
+    assert response.json() == {
+        "message_sid": message_sid,
+        "account_sid": api.account_sid,
+        "number_sid": None,
+        "text": "Your code is 1234",
+        "created": "Thu, 01 Jan 2026 09:00:06 +0000",
+        "direction": "outbound",
+        "from": api.from_number,
+        "to": "447700900123",
+        "price": "0.0010",  # a string in EUR [S5]
+        "status": "sent",
+        "segment_count": 1,
+        "channel": "sms",
+        "tag": None,
+    }
+    assert [m["message_sid"] for m in api.get("/messages").json()["messages"]] == [message_sid]
+    assert api.call(call_sid)["status"] == "completed"
+
+
+# -- a controller that fails -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ('<?xml version="1.0" encoding="UTF-8"?><response><playAudio>', "malformed XML"),
+        ("<response><endCall/></response>", "declaration"),
+        (
+            '<?xml version="1.0" encoding="UTF-8"?><response><say>Hello</say></response>',
+            "unknown command <say>",
+        ),
+        ('<?xml version="1.0" encoding="UTF-8"?><response><record/></response>', "unknown command <record>"),
+    ],
+    ids=["malformed", "no-declaration", "say", "record"],
+)
+def test_a_bad_document_ends_the_call_and_is_journaled(api, control, receiver, body, reason) -> None:
+    receiver.reply("/flow", Reply(body=body, content_type="application/xml"))
+    app_sid = api.create_application(receiver.url("/flow"))
+    call_sid = api.place_call(LONG_CALL, app_sid)
+
+    control.advance(ANSWER_AT)
+
+    assert api.call(call_sid)["status"] == "completed"
+    assert control.call(call_sid)["ended_by"] == "system"
+    [error] = flow_errors(control)
+    assert error["call_id"] == control.call(call_sid)["id"]
+    assert error["provider"] == "apifonica"
+    assert f"invalid controller XML from {receiver.url('/flow')}" in error["detail"]
+    assert reason in error["detail"]
+
+
+def test_a_controller_answering_500_ends_the_call(api, control, receiver) -> None:
+    receiver.reply("/flow", Reply(status=500))
+    app_sid = api.create_application(receiver.url("/flow"))
+    call_sid = api.place_call(LONG_CALL, app_sid)
+
+    control.advance(ANSWER_AT)
+
+    assert api.call(call_sid)["status"] == "completed"
+    [error] = flow_errors(control)
+    assert error["detail"] == f"controller {receiver.url('/flow')} failed (HTTP 500)"
+
+
+def test_an_unreachable_controller_ends_the_call(api, control) -> None:
+    unreachable = f"http://127.0.0.1:{free_port()}/flow"
+    app_sid = api.create_application(unreachable)
+    call_sid = api.place_call(LONG_CALL, app_sid)
+
+    control.advance(ANSWER_AT)
+
+    assert api.call(call_sid)["status"] == "completed"
+    [error] = flow_errors(control)
+    assert error["detail"].startswith(f"controller {unreachable} failed (ConnectError")
+
+
+def test_a_get_input_controller_answering_500_ends_the_call(api, control, controller, receiver) -> None:
+    receiver.reply("/digits", Reply(status=500))
+    digits = controller.url("/digits")
+    call_sid = start_call(
+        api, controller, IVR, f'<getInput controller="{digits}" maxSymbols="1"/><wait time="60"/>'
+    )
+
+    control.advance(ANSWER_AT + 2)
+
+    assert api.call(call_sid)["status"] == "completed"
+    [error] = flow_errors(control)
+    assert error["detail"] == f"<getInput> controller {digits} failed (HTTP 500)"
