@@ -24,7 +24,8 @@ def _env(name: str) -> str:
     return f"MOCKSERVER_{name.upper()}"
 
 
-def _start(value: str | None) -> datetime:
+def _start(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime:
+    """``--start`` as a click callback, so a bad value is reported against the option (or its env var)."""
     if not value:
         return DEFAULT_VIRTUAL_START
     try:
@@ -59,7 +60,12 @@ def main() -> None:
     show_default=True,
     help="Speed factor of the scaled clock.",
 )
-@click.option("--start", envvar=_env("start"), help="Start time of a virtual/scaled clock (ISO 8601).")
+@click.option(
+    "--start",
+    envvar=_env("start"),
+    callback=_start,
+    help="Start time of a virtual/scaled clock (ISO 8601).",
+)
 @click.option(
     "--scenarios",
     type=click.Path(file_okay=False, path_type=Path),
@@ -107,7 +113,7 @@ def serve(
     port: int,
     clock: str,
     speed: float,
-    start: str | None,
+    start: datetime,
     scenarios: Path | None,
     seed: int,
     credentials: Path | None,
@@ -123,7 +129,7 @@ def serve(
         port=port,
         clock=clock,
         speed=speed,
-        start=_start(start),
+        start=start,
         scenarios=scenarios,
         seed=seed,
         credentials=credentials,
