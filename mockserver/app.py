@@ -117,11 +117,13 @@ def create_app(
         state.providers[name] = provider
         backend.subscribe(provider.on_update, name)
 
-    routes: list[BaseRoute] = [Mount("/_mock", routes=control_routes())]
+    # Provider routes first: they carry the traffic that benchmarks and users care about.
+    routes: list[BaseRoute] = []
     for name, provider in state.providers.items():
         provider_routes = provider.routes()
         routes.extend(provider_routes)
         routes.append(Mount(f"/{name}", routes=provider_routes))
+    routes.append(Mount("/_mock", routes=control_routes()))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -5,30 +5,54 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+BODY_KEPT = 10_000  # bytes of a request body kept in the journal
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class JournalEntry:
+    """One journal line. Requests keep their raw bytes (as the ASGI scope has them) and are decoded only
+    when read: recording must stay cheap, it runs on every request."""
+
     seq: int
     kind: str  # "request" | "flow_error"
     at: datetime
     provider: str | None
     method: str | None = None
     path: str | None = None
-    query: str = ""
+    raw_query: bytes = b""
     status: int | None = None
     call_id: str | None = None
     detail: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    body: str | None = None
+    raw_headers: tuple[tuple[bytes, bytes], ...] = ()
+    raw_body: bytes = b""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {k.decode("latin-1"): v.decode("latin-1") for k, v in self.raw_headers}
+
+    @property
+    def body(self) -> str | None:
+        return self.raw_body[:BODY_KEPT].decode("utf-8", errors="replace") if self.raw_body else None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["at"] = self.at.isoformat().replace("+00:00", "Z")
-        return data
+        return {
+            "seq": self.seq,
+            "kind": self.kind,
+            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "provider": self.provider,
+            "method": self.method,
+            "path": self.path,
+            "query": self.raw_query.decode("latin-1"),
+            "status": self.status,
+            "call_id": self.call_id,
+            "detail": self.detail,
+            "headers": self.headers,
+            "body": self.body,
+        }
 
 
 class Journal:

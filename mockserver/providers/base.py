@@ -23,11 +23,11 @@ from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.core.backend import CallBackend, CallUpdate
 from mockserver.core.errors import MockError
 from mockserver.core.ids import IdFactory
-from mockserver.core.journal import Journal
+from mockserver.core.journal import BODY_KEPT, Journal
 
 Handler = Callable[[Request], Awaitable[Response]]
 log = logging.getLogger("mockserver")
-BODY_IN_JOURNAL = 10_000
+BODYLESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -88,17 +88,21 @@ class Provider:
         return endpoint
 
     async def journal_request(self, request: Request, response: Response) -> None:
-        body = await request.body()
+        scope = request.scope
+        headers = scope["headers"]
+        has_body = request.method not in BODYLESS or any(
+            k in (b"content-length", b"transfer-encoding") for k, _ in headers
+        )
         self.ctx.journal.record(
             "request",
             self.ctx.now(),
             self.name,
             method=request.method,
-            path=request.url.path,
-            query=request.url.query,
+            path=scope["path"],
+            raw_query=scope.get("query_string", b""),
             status=response.status_code,
-            headers=dict(request.headers),
-            body=body[:BODY_IN_JOURNAL].decode("utf-8", errors="replace") if body else None,
+            raw_headers=tuple(headers),
+            raw_body=(await request.body())[:BODY_KEPT] if has_body else b"",
         )
 
     def flow_error(self, call_id: str, detail: str) -> None:

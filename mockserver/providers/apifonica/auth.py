@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 
 from starlette.requests import Request
 
@@ -11,8 +12,9 @@ from mockserver.core.errors import Forbidden, Unauthorized
 from mockserver.providers.apifonica.models import Account
 
 
-def basic_credentials(request: Request) -> tuple[str, str]:
-    header = request.headers.get("authorization", "")
+@functools.lru_cache(maxsize=256)
+def decode_basic(header: str) -> tuple[str, str]:
+    """``Basic base64(sid:token)`` → (sid, token); cached, as clients send the same header each time."""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded:
         raise Unauthorized("authentication required: HTTP Basic with accountSID:authToken")
@@ -24,6 +26,10 @@ def basic_credentials(request: Request) -> tuple[str, str]:
     if not sep:
         raise Unauthorized("malformed Basic credentials: expected accountSID:authToken")
     return sid, token
+
+
+def basic_credentials(request: Request) -> tuple[str, str]:
+    return decode_basic(request.headers.get("authorization", ""))
 
 
 def authenticate(request: Request, accounts: dict[str, Account]) -> Account:

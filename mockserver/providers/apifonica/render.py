@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from email.utils import format_datetime
 from typing import Any
 
 from mockserver.core.calls import Call, CallState
@@ -16,9 +15,22 @@ RECORDING_STORAGE_PRICE = 0.0001  # EUR, as in the recordings doc example
 WAV_BYTES_PER_SECOND = 16_000  # 8 kHz, 16-bit mono
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def date(at: datetime | None) -> str | None:
-    """RFC 2822 with a numeric offset: ``Fri, 21 Apr 2017 13:01:25 +0000``."""
-    return None if at is None else format_datetime(at.replace(microsecond=0))
+    """RFC 2822 with a numeric offset: ``Fri, 21 Apr 2017 13:01:25 +0000`` (times are UTC).
+
+    Written out by hand rather than with ``email.utils.format_datetime``: it is on the hot path of
+    every call GET, and locale-independent names are needed anyway.
+    """
+    if at is None:
+        return None
+    return (
+        f"{_DAYS[at.weekday()]}, {at.day:02d} {_MONTHS[at.month - 1]} {at.year:04d} "
+        f"{at.hour:02d}:{at.minute:02d}:{at.second:02d} +0000"
+    )
 
 
 def call_sid_of(call: Call | None) -> str | None:

@@ -309,15 +309,16 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
 
     e = api.endpoint
     acc = "/v2/accounts/{acc}"
+    # Hottest first: clients poll a call far more than anything else (routing tries them in order).
     return [
+        Route(f"{acc}/calls/{{call}}", e(get_call), methods=["GET"]),
+        Route(f"{acc}/calls/{{call}}", e(modify_call), methods=["POST"]),
         Route(acc, e(get_account), methods=["GET"]),
         Route(f"{acc}/applications", e(create_application), methods=["POST"]),
         Route(f"{acc}/applications", e(list_applications), methods=["GET"]),
         Route(f"{acc}/applications/{{app}}", e(get_application), methods=["GET"]),
         Route(f"{acc}/calls", e(create_call), methods=["POST"]),
         Route(f"{acc}/calls", e(list_calls), methods=["GET"]),
-        Route(f"{acc}/calls/{{call}}", e(get_call), methods=["GET"]),
-        Route(f"{acc}/calls/{{call}}", e(modify_call), methods=["POST"]),
         Route(f"{acc}/recordings", e(list_recordings), methods=["GET"]),
         Route(f"{acc}/recordings/{{rec}}", e(get_recording), methods=["GET"]),
         Route(f"{acc}/messages", e(create_message), methods=["POST"]),
