@@ -42,13 +42,16 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default=DEFAULTS["host"], envvar=_env("host"), show_default=True)
-@click.option("--port", default=DEFAULTS["port"], type=int, envvar=_env("port"), show_default=True)
+@click.option("--host", default=DEFAULTS["host"], envvar=_env("host"), show_envvar=True, show_default=True)
+@click.option(
+    "--port", default=DEFAULTS["port"], type=int, envvar=_env("port"), show_envvar=True, show_default=True
+)
 @click.option(
     "--clock",
-    type=click.Choice(["real", "scaled", "virtual"]),
+    type=click.Choice(["real", "scaled", "virtual"], case_sensitive=False),
     default=DEFAULTS["clock"],
     envvar=_env("clock"),
+    show_envvar=True,
     show_default=True,
     help="How time moves.",
 )
@@ -57,12 +60,14 @@ def main() -> None:
     type=click.FloatRange(min=0.001),
     default=DEFAULTS["speed"],
     envvar=_env("speed"),
+    show_envvar=True,
     show_default=True,
     help="Speed factor of the scaled clock.",
 )
 @click.option(
     "--start",
     envvar=_env("start"),
+    show_envvar=True,
     callback=_start,
     help="Start time of a virtual/scaled clock (ISO 8601).",
 )
@@ -70,6 +75,7 @@ def main() -> None:
     "--scenarios",
     type=click.Path(file_okay=False, path_type=Path),
     envvar=_env("scenarios"),
+    show_envvar=True,
     help="A folder of extra scenario YAML files.",
 )
 @click.option(
@@ -77,6 +83,7 @@ def main() -> None:
     type=int,
     default=DEFAULTS["seed"],
     envvar=_env("seed"),
+    show_envvar=True,
     show_default=True,
     help="Seed for ids, credentials and fake data.",
 )
@@ -84,6 +91,7 @@ def main() -> None:
     "--credentials",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar=_env("credentials"),
+    show_envvar=True,
     help="YAML file: {provider: [credentials, ...]}.",
 )
 @click.option(
@@ -91,6 +99,7 @@ def main() -> None:
     type=click.FloatRange(min=0.01),
     default=DEFAULTS["callback_timeout"],
     envvar=_env("callback_timeout"),
+    show_envvar=True,
     show_default=True,
     help="Seconds per outbound callback attempt.",
 )
@@ -99,13 +108,15 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=DEFAULTS["journal_size"],
     envvar=_env("journal_size"),
+    show_envvar=True,
     show_default=True,
 )
 @click.option(
     "--log-level",
-    type=click.Choice(["debug", "info", "warning", "error"]),
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
     default=DEFAULTS["log_level"],
     envvar=_env("log_level"),
+    show_envvar=True,
     show_default=True,
 )
 def serve(

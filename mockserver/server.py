@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -41,20 +42,28 @@ def run(settings: Settings) -> None:
         access_log=False,
     )
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-    _AnnouncingServer(config, banner(app.state.mock, f"http://{host}:{settings.port}")).run()
+    _AnnouncingServer(config, lambda port: banner(app.state.mock, f"http://{host}:{port}")).run()
 
 
 class _AnnouncingServer(uvicorn.Server):
-    """Prints the banner (base URL, credentials) once the socket is bound."""
+    """Prints the banner (base URL, credentials) once the socket is bound, with the port really bound
+    (``--port 0`` asks the system for a free one)."""
 
-    def __init__(self, config: uvicorn.Config, text: str) -> None:
+    def __init__(self, config: uvicorn.Config, text: Callable[[int], str]) -> None:
         super().__init__(config)
         self._text = text
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.started:
-            print(self._text, flush=True)
+            print(self._text(self.bound_port()), flush=True)
+
+    def bound_port(self) -> int:
+        for server in self.servers:
+            for sock in server.sockets:
+                port: int = sock.getsockname()[1]
+                return port
+        return self.config.port
 
 
 def free_port(host: str = "127.0.0.1") -> int:

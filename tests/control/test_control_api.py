@@ -68,7 +68,7 @@ def test_advance_moves_the_virtual_clock_and_runs_due_events(
 def test_advance_returns_after_the_callbacks_it_caused_were_attempted(
     control: Any, api: Apifonica, receiver: CallbackReceiver
 ) -> None:
-    sid = api.call("4420000001", api.app(receiver.url("/events"), events="all"))
+    sid = api.call("4420000001", api.app(receiver.url("/events")), events="all")
     control.advance(60)
     # no waiting: every status event is already at the receiver when advance answers
     statuses = [r.fields["status"] for r in receiver.requests("/events")]
@@ -96,8 +96,8 @@ def test_advance_on_a_real_clock_is_a_conflict() -> None:
 def test_reset_forgets_calls_journal_callbacks_and_applications_but_keeps_scenarios(
     control: Any, api: Apifonica, receiver: CallbackReceiver
 ) -> None:
-    app_sid = api.app(receiver.url("/events"), events="all")
-    api.call("4420000001", app_sid)
+    app_sid = api.app(receiver.url("/events"))
+    api.call("4420000001", app_sid, events="all")
     control.advance(10)
     put = control.http.put("/_mock/scenarios/mine", content="name: mine\nsteps: [{state: initiated}]\n")
     assert put.status_code == 200
@@ -236,8 +236,8 @@ def test_requests_journal_records_provider_requests(
 def test_callbacks_filter_by_provider_call_and_url(
     control: Any, api: Apifonica, receiver: CallbackReceiver
 ) -> None:
-    a = api.call("4420000001", api.app(receiver.url("/a"), events="completed"))
-    b = api.call("4420000002", api.app(receiver.url("/b"), events="completed"))
+    a = api.call("4420000001", api.app(receiver.url("/a")), events="completed")
+    b = api.call("4420000002", api.app(receiver.url("/b")), events="completed")
     control.advance(60)
     assert {c["url"] for c in control.callbacks()} == {receiver.url("/a"), receiver.url("/b")}
     assert {c["url"] for c in control.callbacks(call_id=a)} == {receiver.url("/a")}

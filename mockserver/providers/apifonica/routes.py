@@ -149,7 +149,9 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
         if controller is None:
             raise MissingParameter("call_app_sid (or controller) is required", field="call_app_sid")
         default_method = app.method if app and "controller" not in body else "POST"
-        events_text = params.optional_text(body, "events") or (app.events if app else "none")
+        # Outbound calls take `events` from the request; the application's `events` is for inbound calls
+        # (Apifonica "Call progress events"; "Create application").
+        events_text = params.optional_text(body, "events") or "none"
         try:
             events = parse_events(events_text)
         except ValueError as exc:
@@ -228,7 +230,12 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
             controller, method = redirect_target(account, body, info)
             info.controller, info.method, info.modified = controller, method, True
             if call.state is CallState.ANSWERED:
-                await api.flows.redirect(call.id, controller, method)
+                # Fetched on the call's clock, not inside this request: the API answers at once, as
+                # Apifonica's does, and a slow controller never holds up the client.
+                async def redirect() -> None:
+                    await api.flows.redirect(call.id, controller, method)
+
+                backend.schedule(call.id, 0, redirect)
         uri = f"{prefix(request)}/v2/accounts/{account.sid}/calls/{call.provider_call_id}"
         return JSONResponse({"status_code": 200, "status_message": "OK", "uri": uri})
 

@@ -57,6 +57,8 @@ def test_redirect_marks_the_call_modified_and_runs_the_new_xml(api, control, con
     assert response.status_code == 200
     call = api.call(call_sid)
     assert (call["status"], call["controller"], call["method"]) == ("modified", new_flow, "GET")
+    assert controller.requests("/new") == []  # fetched on the call's clock, not inside the request
+    control.advance(0)
     [fetch] = controller.requests("/new")
     assert (fetch.method, fetch.query["call_sid"], fetch.query["status"]) == ("GET", call_sid, "modified")
     control.advance(2)
@@ -72,6 +74,7 @@ def test_redirect_to_an_application_uses_its_controller(api, control, controller
     response = api.modify(call_sid, {"call_app_sid": other_app})
 
     assert response.status_code == 200
+    control.advance(0)
     assert [r.form["status"] for r in controller.requests("/other")] == ["modified"]
     assert api.call(call_sid)["status"] == "completed"
 
