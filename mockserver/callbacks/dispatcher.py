@@ -54,6 +54,7 @@ class Dispatcher:
         self._seq = itertools.count(1)
         self.handler_errors: list[BaseException] = []
         self._rewrites: dict[str, Rewrite | None] = {}
+        self._changed = asyncio.Event()
 
     # -- sending ---------------------------------------------------------------------------------
     def submit(
@@ -122,6 +123,19 @@ class Dispatcher:
         else:
             self._rewrites.pop(delivery.id, None)
 
+    def _recorded(self, delivery: Delivery, attempt: Attempt) -> None:
+        delivery.attempts.append(attempt)
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def changed(self, within: float) -> bool:
+        """Wait up to ``within`` seconds (wall clock) for the next attempt to be recorded."""
+        try:
+            await asyncio.wait_for(self._changed.wait(), within)
+        except TimeoutError:
+            return False
+        return True
+
     async def _attempt(self, delivery: Delivery, reply_timeout: float | None = None) -> Reply | None:
         request = delivery.request
         at = self.scheduler.clock.now()
@@ -138,20 +152,21 @@ class Dispatcher:
                     timeout=self.timeout if reply_timeout is None else reply_timeout,
                 )
             except httpx.TimeoutException:
-                delivery.attempts.append(Attempt(at, error="timeout", elapsed_ms=_ms(started)))
+                self._recorded(delivery, Attempt(at, error="timeout", elapsed_ms=_ms(started)))
                 return None
             except (httpx.HTTPError, OSError, ValueError) as exc:
                 error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                delivery.attempts.append(Attempt(at, error=error, elapsed_ms=_ms(started)))
+                self._recorded(delivery, Attempt(at, error=error, elapsed_ms=_ms(started)))
                 return None
         reply = Reply(response.status_code, dict(response.headers), response.content)
-        delivery.attempts.append(
+        self._recorded(
+            delivery,
             Attempt(
                 at,
                 status=reply.status,
                 elapsed_ms=_ms(started),
                 response_body=reply.text[:RESPONSE_SNIPPET],
-            )
+            ),
         )
         return reply
 

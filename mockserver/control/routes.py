@@ -7,6 +7,7 @@ Its JSON is a public contract, documented in docs/control-api.md. Errors answer
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from mockserver.callbacks.model import Delivery
 from mockserver.control import sink
 from mockserver.control.schemas import call_json, error_json, iso
 from mockserver.core.calls import AnsweredBy, Call, CallState, Party
@@ -26,6 +28,7 @@ from mockserver.state import AppState
 
 Handler = Callable[[Request], Awaitable[Response]]
 MAX_ADVANCE = 366 * 86_400
+MAX_WAIT = 60.0
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
@@ -198,18 +201,46 @@ async def journal(request: Request) -> Response:
 
 
 async def list_callbacks(request: Request) -> Response:
+    """Deliveries matching the filters. With ``wait=SECONDS`` (at most 60), long-poll until at least
+    ``count`` (default 1) matching deliveries have been attempted, or the time is up — then answer what
+    there is. Tests wait on this instead of sleeping."""
     state = state_of(request)
     query = request.query_params
     call_ref = query.get("call_id")
     call_id = None if call_ref is None else find_call(state, call_ref).id
-    rows = [
-        d.to_json()
-        for d in state.dispatcher
-        if (query.get("provider") in (None, d.request.provider))
-        and (call_id is None or d.request.call_id == call_id)
-        and (query.get("url") in (None, d.request.url))
-    ]
-    return JSONResponse({"callbacks": rows})
+    wait = _number(query.get("wait", "0"), "wait", 0, MAX_WAIT)
+    count = int(_number(query.get("count", "1"), "count", 1, 1_000_000))
+    delivered = query.get("delivered")
+    if delivered not in (None, "true", "false"):
+        raise ControlError(400, "invalid_filter", "delivered must be true or false")
+
+    def matching() -> list[Delivery]:
+        return [
+            d
+            for d in state.dispatcher
+            if query.get("provider") in (None, d.request.provider)
+            and (call_id is None or d.request.call_id == call_id)
+            and query.get("url") in (None, d.request.url)
+            and query.get("kind") in (None, d.request.kind)
+            and (delivered is None or d.delivered == (delivered == "true"))
+        ]
+
+    deadline = time.monotonic() + wait
+    rows = matching()
+    while sum(1 for d in rows if d.attempts) < count and (left := deadline - time.monotonic()) > 0:
+        await state.dispatcher.changed(left)
+        rows = matching()
+    return JSONResponse({"callbacks": [d.to_json() for d in rows]})
+
+
+def _number(raw: str, name: str, low: float, high: float) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ControlError(400, "invalid_filter", f"{name} must be a number") from None
+    if not low <= value <= high:
+        raise ControlError(400, "invalid_filter", f"{name} must be between {low:g} and {high:g}")
+    return value
 
 
 # -- scenarios ---------------------------------------------------------------------------------
