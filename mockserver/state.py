@@ -52,6 +52,7 @@ class AppState:
             self.scheduler.clock.reset()
         self.ids.reset()
         self.scenarios.reset_random()
+        self.scenarios.forced = None
         self.faker.seed_instance(self.settings.seed)
 
     def credentials(self) -> Mapping[str, list[dict[str, Any]]]:

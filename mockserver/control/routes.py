@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from mockserver.callbacks.model import Delivery
 from mockserver.control import sink
+from mockserver.control.dashboard import dashboard_routes
 from mockserver.control.schemas import call_json, error_json, iso
 from mockserver.core.calls import AnsweredBy, Call, CallState, Party
 from mockserver.core.clock import ClockError
@@ -300,6 +301,26 @@ async def sink_set_reply(request: Request) -> Response:
     return sink.sink_listing(name, target)
 
 
+# -- forced scenario ---------------------------------------------------------------------------
+async def get_forced_scenario(request: Request) -> Response:
+    return JSONResponse({"name": state_of(request).scenarios.forced})
+
+
+async def put_forced_scenario(request: Request) -> Response:
+    """Every new call gets this scenario (unless it names one itself) until reset or DELETE."""
+    book = state_of(request).scenarios
+    name = (await json_object(request)).get("name")
+    if not isinstance(name, str) or name not in book:
+        raise ControlError(400, "invalid_scenario", f"no scenario {name!r}")
+    book.forced = name
+    return JSONResponse({"name": name})
+
+
+async def delete_forced_scenario(request: Request) -> Response:
+    state_of(request).scenarios.forced = None
+    return JSONResponse({"name": None})
+
+
 # -- credentials -------------------------------------------------------------------------------
 async def list_credentials(request: Request) -> Response:
     return JSONResponse(dict(state_of(request).credentials()))
@@ -333,8 +354,12 @@ def control_routes() -> list[BaseRoute]:
         Route("/scenarios/{name}", g(put_scenario), methods=["PUT"]),
         Route("/credentials", g(list_credentials), methods=["GET"]),
         Route("/credentials/{provider}", g(add_credentials), methods=["POST"]),
+        Route("/forced-scenario", g(get_forced_scenario), methods=["GET"]),
+        Route("/forced-scenario", g(put_forced_scenario), methods=["PUT"]),
+        Route("/forced-scenario", g(delete_forced_scenario), methods=["DELETE"]),
         Route("/sink/{name}/requests", g(sink_requests), methods=["GET"]),
         Route("/sink/{name}/reply", g(sink_set_reply), methods=["PUT"]),
         Route("/sink/{name}", g(sink_receive), methods=ANY_METHOD),
         Route("/sink/{name}/{rest:path}", g(sink_receive), methods=ANY_METHOD),
+        *dashboard_routes(),
     ]

@@ -25,6 +25,7 @@ class ScenarioBook:
     ) -> None:
         self._by_name: dict[str, Scenario] = {}
         self.default = default
+        self.forced: str | None = None  # set through the control API: every new call gets this one
         self._seed = None if seed is None else f"{seed}:mix"
         self._random = random.Random(self._seed)
         for scenario in scenarios or ():
@@ -53,6 +54,8 @@ class ScenarioBook:
     def match(self, to: str, requested: str | None = None) -> Scenario:
         if requested:
             return self.get(requested)
+        if self.forced:
+            return self.get(self.forced)
         digits = "".join(ch for ch in to if ch.isdigit())
         best: Scenario | None = None
         best_length = 0

@@ -288,3 +288,21 @@ def test_credentials_are_listed_and_added(control: Any) -> None:
     assert control.http.post("/_mock/credentials/nope", json={}).status_code == 404
     r = control.http.post("/_mock/credentials/apifonica", json={"numbers": "x"})
     assert r.status_code == 400
+
+
+def test_a_forced_scenario_applies_to_every_new_call_until_reset(
+    control: Any, api: Apifonica, receiver: CallbackReceiver
+) -> None:
+    assert control.http.put("/_mock/forced-scenario", json={"name": "busy"}).status_code == 200
+    assert control.http.get("/_mock/forced-scenario").json() == {"name": "busy"}
+    app_sid = api.app(receiver.url("/c"))
+    first = api.call("4420000001", app_sid)
+    control.advance(5)
+    assert control.call(first)["scenario"] == "busy"
+    assert control.http.put("/_mock/forced-scenario", json={"name": "nope"}).status_code == 400
+    assert control.http.delete("/_mock/forced-scenario").json() == {"name": None}
+    second = api.call("4420000001", app_sid)
+    assert control.call(second)["scenario"] == "answered"
+    control.http.put("/_mock/forced-scenario", json={"name": "busy"})
+    control.reset()
+    assert control.http.get("/_mock/forced-scenario").json() == {"name": None}
