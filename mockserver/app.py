@@ -24,6 +24,7 @@ from mockserver.control.schemas import error_json
 from mockserver.core.backend import CallBackend
 from mockserver.core.clock import Clock, Scheduler, make_clock
 from mockserver.core.errors import MethodNotAllowed, NotFound
+from mockserver.core.faults import FaultBook, FaultError
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import Journal
 from mockserver.providers import REGISTRY, load
@@ -74,6 +75,21 @@ def load_credentials(path: Path | None) -> Mapping[str, list[Mapping[str, Any]]]
     return data
 
 
+def load_fault_file(path: Path | None) -> list[Mapping[str, Any]]:
+    """Fault rules to load at start: a YAML list of rules (or ``{faults: [...]}``)."""
+    if path is None:
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read faults: {exc}") from None
+    if isinstance(data, dict):
+        data = data.get("faults", [])
+    if not isinstance(data, list) or not all(isinstance(rule, dict) for rule in data):
+        raise ConfigError(f"{path}: expected a list of fault rules")
+    return data
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -99,16 +115,23 @@ def create_app(
         user_agent=f"mockserver/{__version__}",
     )
     journal = Journal(settings.journal_size)
-    state = AppState(settings, scheduler, ids, faker, scenarios, backend, dispatcher, journal)
+    names = settings.providers or tuple(REGISTRY)
+    faults = FaultBook(seed=settings.seed, providers=names)
+    try:
+        faults.load(load_fault_file(settings.faults))
+    except FaultError as exc:
+        raise ConfigError(f"{settings.faults}: {exc}") from None
+    dispatcher.faults = faults
+    state = AppState(settings, scheduler, ids, faker, scenarios, backend, dispatcher, journal, faults)
 
     credentials = load_credentials(settings.credentials)
-    names = settings.providers or tuple(REGISTRY)
     for name in names:
         ctx = ProviderContext(
             backend=backend,
             dispatcher=dispatcher,
             journal=journal,
             ids=ids,
+            faults=faults,
             credential_ids=IdFactory(settings.seed, stream=f"credentials:{name}"),
             faker=faker,
             credentials=tuple(credentials.get(name, ())),

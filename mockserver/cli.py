@@ -95,6 +95,13 @@ def main() -> None:
     help="YAML file: {provider: [credentials, ...]}.",
 )
 @click.option(
+    "--faults",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar=_env("faults"),
+    show_envvar=True,
+    help="YAML list of fault rules loaded at start (see docs/faults.md).",
+)
+@click.option(
     "--callback-timeout",
     type=click.FloatRange(min=0.01),
     default=DEFAULTS["callback_timeout"],
@@ -128,6 +135,7 @@ def serve(
     scenarios: Path | None,
     seed: int,
     credentials: Path | None,
+    faults: Path | None,
     callback_timeout: float,
     journal_size: int,
     log_level: str,
@@ -144,6 +152,7 @@ def serve(
         scenarios=scenarios,
         seed=seed,
         credentials=credentials,
+        faults=faults,
         callback_timeout=callback_timeout,
         journal_size=journal_size,
         log_level=log_level,

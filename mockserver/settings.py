@@ -20,6 +20,7 @@ class Settings:
     default_scenario: str = "answered"
     seed: int | None = 0  # ids, credentials and fake data; None = different every run
     credentials: Path | None = None  # YAML/JSON: {provider: [ {...}, ... ]}
+    faults: Path | None = None  # YAML list of fault rules loaded at start (kept across resets)
     callback_timeout: float = 10.0  # seconds per outbound attempt
     callback_concurrency: int = 64
     journal_size: int = 10_000

@@ -12,6 +12,7 @@ from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.control.sink import Sinks
 from mockserver.core.backend import CallBackend
 from mockserver.core.clock import Scheduler, VirtualClock
+from mockserver.core.faults import FaultBook
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import Journal
 from mockserver.providers.base import Provider
@@ -29,6 +30,7 @@ class AppState:
     backend: CallBackend
     dispatcher: Dispatcher
     journal: Journal
+    faults: FaultBook
     providers: dict[str, Provider] = field(default_factory=dict)
     sinks: Sinks = field(default_factory=Sinks)
 
@@ -45,6 +47,7 @@ class AppState:
         self.backend.reset()
         self.dispatcher.clear()
         self.journal.clear()
+        self.faults.reset()
         self.sinks.clear()
         for provider in self.providers.values():
             provider.reset()

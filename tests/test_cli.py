@@ -39,6 +39,7 @@ SERVE_FLAGS = [
     "--scenarios",
     "--seed",
     "--credentials",
+    "--faults",
     "--callback-timeout",
     "--journal-size",
     "--log-level",

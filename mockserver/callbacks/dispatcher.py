@@ -23,6 +23,7 @@ from mockserver.callbacks.model import (
     RetryPolicy,
 )
 from mockserver.core.clock import Scheduler
+from mockserver.core.faults import FaultBook
 from mockserver.core.ids import IdFactory
 
 OnReply = Callable[[Reply], Awaitable[None]]
@@ -55,6 +56,7 @@ class Dispatcher:
         self.handler_errors: list[BaseException] = []
         self._rewrites: dict[str, Rewrite | None] = {}
         self._changed = asyncio.Event()
+        self.faults: FaultBook | None = None
 
     # -- sending ---------------------------------------------------------------------------------
     def submit(
@@ -67,8 +69,32 @@ class Dispatcher:
         """Queue ``request``; ``on_reply`` runs with the first 2xx reply. Returns its record at once."""
         delivery = self._new(request)
         self._rewrites[delivery.id] = rewrite
-        self._spawn(delivery, policy, on_reply)
+        rules = self.faults.outbound(request.provider, request.url) if self.faults else []
+        if not rules:
+            self._spawn(delivery, policy, on_reply)
+            return delivery
+        assert self.faults is not None
+        wait = sum((r.delay or 0.0) + (self.faults.shuffle_delay(r) if r.reorder else 0.0) for r in rules)
+        delivery.fault = ", ".join(r.id for r in rules)
+        self._spawn_after(delivery, wait, policy, on_reply)
+        if any(r.duplicate for r in rules):
+            copy = self._new(request)
+            copy.fault = f"duplicate of {delivery.id} ({delivery.fault})"
+            self._rewrites[copy.id] = rewrite
+            self._spawn_after(copy, wait, policy, None)
         return delivery
+
+    def _spawn_after(
+        self, delivery: Delivery, wait: float, policy: RetryPolicy, on_reply: OnReply | None
+    ) -> None:
+        if wait <= 0:
+            self._spawn(delivery, policy, on_reply)
+            return
+
+        async def start() -> None:
+            self._spawn(delivery, policy, on_reply)
+
+        delivery.next_attempt_at = self.scheduler.call_later(wait, start).at
 
     async def fetch(
         self, request: OutboundRequest, reply_timeout: float | None = None

@@ -83,6 +83,7 @@ class Delivery:
     created_at: datetime
     attempts: list[Attempt] = field(default_factory=list)
     next_attempt_at: datetime | None = None
+    fault: str | None = None  # which callbacks fault rules changed this delivery
 
     @property
     def delivered(self) -> bool:
@@ -109,6 +110,7 @@ class Delivery:
             "attempts": [a.to_json() for a in self.attempts],
             "delivered": self.delivered,
             "next_attempt_at": None if self.next_attempt_at is None else _iso(self.next_attempt_at),
+            "fault": self.fault,
         }
 
 

@@ -22,6 +22,7 @@ from mockserver.control.schemas import call_json, error_json, iso
 from mockserver.core.calls import AnsweredBy, Call, CallState, Party
 from mockserver.core.clock import ClockError
 from mockserver.core.errors import MockError
+from mockserver.core.faults import FaultError
 from mockserver.core.machine import IllegalTransition, can_move
 from mockserver.scenario.loader import parse_scenarios
 from mockserver.scenario.model import ScenarioError
@@ -301,6 +302,32 @@ async def sink_set_reply(request: Request) -> Response:
     return sink.sink_listing(name, target)
 
 
+# -- faults ------------------------------------------------------------------------------------
+async def list_faults(request: Request) -> Response:
+    return JSONResponse({"faults": state_of(request).faults.listing()})
+
+
+async def add_fault(request: Request) -> Response:
+    faults = state_of(request).faults
+    try:
+        rule = faults.add(await json_object(request))
+    except FaultError as exc:
+        raise ControlError(400, "invalid_fault", str(exc)) from None
+    return JSONResponse(rule.to_json(0), 201)
+
+
+async def clear_faults(request: Request) -> Response:
+    state_of(request).faults.clear()
+    return JSONResponse({"faults": []})
+
+
+async def delete_fault(request: Request) -> Response:
+    rule_id = request.path_params["id"]
+    if not state_of(request).faults.remove(rule_id):
+        raise ControlError(404, "not_found", f"no fault {rule_id!r}")
+    return JSONResponse({"deleted": rule_id})
+
+
 # -- forced scenario ---------------------------------------------------------------------------
 async def get_forced_scenario(request: Request) -> Response:
     return JSONResponse({"name": state_of(request).scenarios.forced})
@@ -354,6 +381,10 @@ def control_routes() -> list[BaseRoute]:
         Route("/scenarios/{name}", g(put_scenario), methods=["PUT"]),
         Route("/credentials", g(list_credentials), methods=["GET"]),
         Route("/credentials/{provider}", g(add_credentials), methods=["POST"]),
+        Route("/faults", g(list_faults), methods=["GET"]),
+        Route("/faults", g(add_fault), methods=["POST"]),
+        Route("/faults", g(clear_faults), methods=["DELETE"]),
+        Route("/faults/{id}", g(delete_fault), methods=["DELETE"]),
         Route("/forced-scenario", g(get_forced_scenario), methods=["GET"]),
         Route("/forced-scenario", g(put_forced_scenario), methods=["PUT"]),
         Route("/forced-scenario", g(delete_forced_scenario), methods=["DELETE"]),

@@ -7,7 +7,9 @@ wall clock: calls, time and delivery belong to the core, reached through the con
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import math
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -18,10 +20,12 @@ from faker import Faker
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
+from starlette.types import Receive, Scope, Send
 
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.core.backend import CallBackend, CallUpdate
-from mockserver.core.errors import MockError
+from mockserver.core.errors import MockError, TooManyRequests
+from mockserver.core.faults import FaultBook, FaultRule
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import BODY_KEPT, Journal
 
@@ -30,12 +34,24 @@ log = logging.getLogger("mockserver")
 BODYLESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
 
+class DroppedResponse(Response):
+    """Starts a response and never finishes it: the server closes the connection mid-response, which
+    a client sees as a dropped connection."""
+
+    def __init__(self) -> None:
+        super().__init__(b"", status_code=200, headers={"content-length": "1024"})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+
+
 @dataclass(frozen=True)
 class ProviderContext:
     backend: CallBackend
     dispatcher: Dispatcher
     journal: Journal
     ids: IdFactory
+    faults: FaultBook
     credential_ids: IdFactory  # its own stream, so made-up credentials never shift other ids
     faker: Faker
     credentials: tuple[Mapping[str, Any], ...] = ()  # configured at start (empty: make a default)
@@ -69,7 +85,8 @@ class Provider:
 
         async def endpoint(request: Request) -> Response:
             try:
-                response = await handler(request)
+                faulted = await self._injected_fault(request) if self.ctx.faults else None
+                response = faulted or await handler(request)
             except MockError as error:
                 response = self.render_error(error)
             except Exception:  # a bug: still answer in the provider's format, and say so loudly
@@ -86,6 +103,36 @@ class Provider:
             return response
 
         return endpoint
+
+    async def rpc_method(self, request: Request) -> str | None:
+        """The RPC method a request calls, for JSON-RPC providers (fault rules can match on it)."""
+        return None
+
+    async def _injected_fault(self, request: Request) -> Response | None:
+        scope = request.scope
+        path = scope["path"]
+        root = scope.get("root_path", "")
+        local = path[len(root) :] if root and path.startswith(root) else path
+        rule = self.ctx.faults.inbound(self.name, request.method, local, await self.rpc_method(request))
+        return None if rule is None else await self.fault_response(rule)
+
+    async def fault_response(self, rule: FaultRule) -> Response | None:
+        """What an inbound fault does: wait, then drop, rate-limit or fail in this provider's format
+        (``None``: latency only, the request then goes on as usual)."""
+        delay = self.ctx.faults.latency(rule)
+        if delay:
+            await asyncio.sleep(delay)  # injected network latency is wall-clock time by design
+        if rule.drop:
+            return DroppedResponse()
+        if rule.retry_after is not None:
+            response = self.render_error(TooManyRequests(rule.error or "too many requests (injected fault)"))
+            response.headers["Retry-After"] = str(math.ceil(rule.retry_after))
+            return response
+        if rule.status is not None:
+            error = MockError(rule.error or f"injected fault {rule.id}")
+            error.status = rule.status
+            return self.render_error(error)
+        return None
 
     async def journal_request(self, request: Request, response: Response) -> None:
         scope = request.scope
