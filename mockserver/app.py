@@ -21,6 +21,7 @@ from mockserver import __version__
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
+from mockserver.control.timeline import Timeline
 from mockserver.core.backend import CallBackend
 from mockserver.core.clock import Clock, Scheduler, make_clock
 from mockserver.core.errors import MethodNotAllowed, NotFound
@@ -123,6 +124,12 @@ def create_app(
         raise ConfigError(f"{settings.faults}: {exc}") from None
     dispatcher.faults = faults
     state = AppState(settings, scheduler, ids, faker, scenarios, backend, dispatcher, journal, faults)
+
+    timeline = Timeline(clock.now)
+    state.timeline = timeline
+    journal.listeners.append(timeline.on_journal)
+    dispatcher.attempt_listeners.append(timeline.on_attempt)
+    backend.subscribe(timeline.on_call)
 
     credentials = load_credentials(settings.credentials)
     for name in names:

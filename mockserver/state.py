@@ -10,6 +10,7 @@ from faker import Faker
 
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.control.sink import Sinks
+from mockserver.control.timeline import Timeline
 from mockserver.core.backend import CallBackend
 from mockserver.core.clock import Scheduler, VirtualClock
 from mockserver.core.faults import FaultBook
@@ -33,6 +34,7 @@ class AppState:
     faults: FaultBook
     providers: dict[str, Provider] = field(default_factory=dict)
     sinks: Sinks = field(default_factory=Sinks)
+    timeline: Timeline | None = None
 
     @property
     def clock(self) -> Any:
@@ -49,6 +51,8 @@ class AppState:
         self.journal.clear()
         self.faults.reset()
         self.sinks.clear()
+        if self.timeline is not None:
+            self.timeline.clear()
         for provider in self.providers.values():
             provider.reset()
         if isinstance(self.scheduler.clock, VirtualClock):

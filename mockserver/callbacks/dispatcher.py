@@ -57,6 +57,7 @@ class Dispatcher:
         self._rewrites: dict[str, Rewrite | None] = {}
         self._changed = asyncio.Event()
         self.faults: FaultBook | None = None
+        self.attempt_listeners: list[Callable[[Delivery, Attempt], None]] = []
 
     # -- sending ---------------------------------------------------------------------------------
     def submit(
@@ -151,6 +152,8 @@ class Dispatcher:
 
     def _recorded(self, delivery: Delivery, attempt: Attempt) -> None:
         delivery.attempts.append(attempt)
+        for listener in self.attempt_listeners:
+            listener(delivery, attempt)
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
 

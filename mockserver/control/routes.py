@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from mockserver.callbacks.model import Delivery
@@ -302,6 +302,21 @@ async def sink_set_reply(request: Request) -> Response:
     return sink.sink_listing(name, target)
 
 
+# -- timeline ----------------------------------------------------------------------------------
+async def timeline(request: Request) -> Response:
+    """Everything in order; ``?format=jsonl`` (or ``Accept: application/x-ndjson``) for JSON Lines."""
+    state = state_of(request)
+    assert state.timeline is not None
+    call_ref = request.query_params.get("call_id")
+    call_id = None if call_ref is None else find_call(state, call_ref).id
+    wants_lines = request.query_params.get("format") == "jsonl" or "application/x-ndjson" in (
+        request.headers.get("accept", "")
+    )
+    if wants_lines:
+        return StreamingResponse(state.timeline.json_lines(call_id), media_type="application/x-ndjson")
+    return JSONResponse({"timeline": state.timeline.entries(call_id), "dropped": state.timeline.dropped})
+
+
 # -- faults ------------------------------------------------------------------------------------
 async def list_faults(request: Request) -> Response:
     return JSONResponse({"faults": state_of(request).faults.listing()})
@@ -381,6 +396,7 @@ def control_routes() -> list[BaseRoute]:
         Route("/scenarios/{name}", g(put_scenario), methods=["PUT"]),
         Route("/credentials", g(list_credentials), methods=["GET"]),
         Route("/credentials/{provider}", g(add_credentials), methods=["POST"]),
+        Route("/timeline", g(timeline), methods=["GET"]),
         Route("/faults", g(list_faults), methods=["GET"]),
         Route("/faults", g(add_fault), methods=["POST"]),
         Route("/faults", g(clear_faults), methods=["DELETE"]),

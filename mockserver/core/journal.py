@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -62,12 +62,15 @@ class Journal:
         self._entries: deque[JournalEntry] = deque(maxlen=size)
         self._seq = itertools.count(1)
         self.dropped = 0
+        self.listeners: list[Callable[[JournalEntry], None]] = []
 
     def record(self, kind: str, at: datetime, provider: str | None, **fields: Any) -> JournalEntry:
         entry = JournalEntry(seq=next(self._seq), kind=kind, at=at, provider=provider, **fields)
         if len(self._entries) == self._entries.maxlen:
             self.dropped += 1
         self._entries.append(entry)
+        for listener in self.listeners:
+            listener(entry)
         return entry
 
     def __iter__(self) -> Iterator[JournalEntry]:

@@ -1,0 +1,89 @@
+"""One ordered log of everything that happened: requests, state changes, digits, recordings and
+callback attempts, each stamped with the mock clock — the artefact a CI job uploads when a test fails.
+
+The timeline listens to the journal, the call backend and the dispatcher; it is bounded (the oldest
+entries fall off, ``dropped`` counts them).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import deque
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from mockserver.callbacks.model import Attempt, Delivery
+from mockserver.control.schemas import iso
+from mockserver.core.backend import CallUpdate, UpdateKind
+from mockserver.core.journal import JournalEntry
+
+
+class Timeline:
+    def __init__(self, now: Callable[[], datetime], size: int = 100_000) -> None:
+        self._now = now
+        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+        self._seq = itertools.count(1)
+        self.dropped = 0
+
+    def _add(self, at: datetime, kind: str, **fields: Any) -> None:
+        if len(self._entries) == self._entries.maxlen:
+            self.dropped += 1
+        self._entries.append({"seq": next(self._seq), "at": iso(at), "kind": kind, **fields})
+
+    # -- listeners -------------------------------------------------------------------------------
+    def on_journal(self, entry: JournalEntry) -> None:
+        if entry.kind == "request":
+            self._add(
+                entry.at,
+                "request",
+                provider=entry.provider,
+                method=entry.method,
+                path=entry.path,
+                status=entry.status,
+            )
+        else:
+            self._add(
+                entry.at, entry.kind, provider=entry.provider, call_id=entry.call_id, detail=entry.detail
+            )
+
+    def on_call(self, update: CallUpdate) -> None:
+        call = update.call
+        common = {"provider": call.provider, "call_id": call.id, "provider_call_id": call.provider_call_id}
+        if update.kind is UpdateKind.STATE and update.transition is not None:
+            t = update.transition
+            self._add(t.at, "transition", **common, state=t.state.value, cause=t.cause)
+        elif update.kind is UpdateKind.DIGITS:
+            self._add(self._now(), "digits", **common, digits=update.digits)
+        elif update.kind is UpdateKind.RECORDING and call.recording is not None:
+            self._add(call.recording.created_at, "recording", **common, seconds=call.recording.seconds)
+
+    def on_attempt(self, delivery: Delivery, attempt: Attempt) -> None:
+        request = delivery.request
+        outcome = {"status": attempt.status} if attempt.status is not None else {"error": attempt.error}
+        self._add(
+            attempt.at,
+            "callback",
+            provider=request.provider,
+            call_id=request.call_id,
+            delivery_id=delivery.id,
+            kind_of_request=request.kind,
+            method=request.method,
+            url=request.url,
+            attempt=len(delivery.attempts),
+            **outcome,
+        )
+
+    # -- reading ---------------------------------------------------------------------------------
+    def entries(self, call_id: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self._entries if call_id is None or e.get("call_id") == call_id]
+
+    def json_lines(self, call_id: str | None = None) -> Iterator[str]:
+        for entry in self.entries(call_id):
+            yield json.dumps(entry, separators=(",", ":")) + "\n"
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._seq = itertools.count(1)
+        self.dropped = 0

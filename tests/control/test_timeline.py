@@ -1,0 +1,66 @@
+"""GET /_mock/timeline: requests, transitions and callback attempts in one ordered log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+
+def place(control: Any) -> str:
+    cred = control.credentials("apifonica")[0]
+    acc = cred["account_sid"]
+    with httpx.Client(base_url=control.server.base_url, auth=(acc, cred["auth_token"])) as api:
+        app = api.post(
+            f"/v2/accounts/{acc}/applications",
+            json={"controller": f"{control.server.base_url}/_mock/sink/t", "method": "POST"},
+        )
+        call = api.post(
+            f"/v2/accounts/{acc}/calls",
+            json={
+                "from": "442071234567",
+                "to": "15550000001",
+                "events": "all",
+                "call_app_sid": app.json()["uri"].rsplit("/", 1)[1],
+            },
+        )
+        return str(call.json()["uri"].rsplit("/", 1)[1])
+
+
+def test_the_timeline_orders_requests_transitions_and_callbacks(control: Any) -> None:
+    sid = place(control)
+    control.advance(10)
+    entries = control.http.get("/_mock/timeline").json()["timeline"]
+    summary = [(e["at"][11:19], e["kind"], e.get("state") or e.get("method") or "") for e in entries]
+    assert summary == [
+        ("09:00:00", "request", "POST"),  # the application
+        ("09:00:00", "transition", "queued"),
+        ("09:00:00", "request", "POST"),  # the call (journaled once answered)
+        ("09:00:00", "callback", "POST"),  # the queued event
+        ("09:00:01", "transition", "initiated"),
+        ("09:00:01", "callback", "POST"),
+        ("09:00:03", "transition", "busy"),
+        ("09:00:03", "callback", "POST"),
+    ]
+    assert [e["seq"] for e in entries] == sorted(e["seq"] for e in entries)
+    assert entries[-1]["status"] == 200
+    assert entries[-1]["url"].endswith("/_mock/sink/t")
+    by_call = control.http.get("/_mock/timeline", params={"call_id": sid}).json()["timeline"]
+    assert {e["kind"] for e in by_call} == {"transition", "callback"}
+
+
+def test_the_timeline_exports_json_lines(control: Any) -> None:
+    place(control)
+    control.advance(10)
+    r = control.http.get("/_mock/timeline", params={"format": "jsonl"})
+    assert r.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in r.text.splitlines()]
+    assert lines == control.http.get("/_mock/timeline").json()["timeline"]
+    assert control.http.get("/_mock/timeline", headers={"Accept": "application/x-ndjson"}).text == r.text
+
+
+def test_reset_empties_the_timeline(control: Any) -> None:
+    place(control)
+    control.reset()
+    assert control.http.get("/_mock/timeline").json() == {"timeline": [], "dropped": 0}
