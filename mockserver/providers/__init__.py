@@ -8,6 +8,7 @@ from mockserver.providers.base import Provider
 
 REGISTRY: dict[str, str] = {
     "apifonica": "mockserver.providers.apifonica:Apifonica",
+    "callr": "mockserver.providers.callr:Callr",
 }
 
 

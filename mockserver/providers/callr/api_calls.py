@@ -1,0 +1,102 @@
+"""Calls and their records: ``calls.realtime``, ``calls.hangup``, ``calls.get_status_1``, ``cdr.get``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mockserver.core.calls import Party
+from mockserver.providers.callr import params
+from mockserver.providers.callr.errors import invalid, not_found
+from mockserver.providers.callr.models import Target
+from mockserver.providers.callr.params import Arg, Kind
+from mockserver.providers.callr.render import parse_datetime
+from mockserver.providers.callr.rpc import Invocation, Method, method
+from mockserver.providers.callr.vocabulary import Package, call_status_word
+
+if TYPE_CHECKING:
+    from mockserver.providers.callr.provider import Callr
+
+
+def methods(api: Callr) -> list[Method]:
+    state = api.state
+    backend = api.ctx.backend
+
+    @method(
+        "calls.realtime",
+        Arg("app", Kind.STRING),
+        Arg("target", Kind.OBJECT),
+        Arg("options", Kind.OBJECT, nullable=True, optional=True),
+    )
+    def realtime(inv: Invocation, args: list[Any]) -> str:
+        """Places the call; returns the request hash every RT.Request of it carries (callr.md §9.5)."""
+        app = state.apps.get(args[0])
+        account = inv.caller.account
+        if app is None or app.login != account.login:
+            raise not_found("app", args[0])
+        if app.package is not Package.REALTIME10:
+            raise invalid("app", f"app {app.hash} is a {app.package} app, not REALTIME10")
+        target = params.target(args[1])
+        options = params.options(args[2], params.REALTIME_CALL_OPTIONS)
+        request_hash = api.new_hash()
+        api.place_call(
+            login=account.login,
+            app=app,
+            target=Target(target["number"], target["timeout"]),
+            cli=options.get("cli") or account.cli,
+            cdr_field=options.get("cdr_field") or "",
+            scenario=inv.scenario,
+            request_hash=request_hash,
+        )
+        return request_hash
+
+    @method("calls.hangup", Arg("callid", Kind.INT), Arg("options", Kind.ANY, optional=True))
+    def hangup(inv: Invocation, args: list[Any]) -> bool:
+        """Ends a live call; ``false`` for a call that has already ended."""
+        info = state.by_callid(args[0])
+        if info is None or info.login != inv.caller.account.login:
+            raise not_found("callid", args[0])
+        if not backend.get(info.call_id).live:
+            return False
+        backend.hangup(info.call_id, Party.API, "calls.hangup")
+        return True
+
+    @method("calls.get_status_1", Arg("request_id", Kind.STRING))
+    def get_status(inv: Invocation, args: list[Any]) -> str:
+        call_id = state.requests.get(args[0])
+        info = state.calls.get(call_id or "")
+        if info is None or info.login != inv.caller.account.login:
+            raise not_found("request_id", args[0])
+        return call_status_word(backend.get(info.call_id).state)
+
+    @method(
+        "cdr.get",
+        Arg("type", Kind.STRING),
+        Arg("from", Kind.STRING),
+        Arg("to", Kind.STRING),
+        Arg("app", Kind.STRING, nullable=True, optional=True),
+        Arg("did", Kind.STRING, nullable=True, optional=True),
+    )
+    def cdr_get(inv: Invocation, args: list[Any]) -> list[dict[str, Any]]:
+        """CDRs of calls that *started* between ``from`` and ``to`` (inclusive), by start and callid."""
+        kind, start, end, app, did = args
+        if kind not in ("IN", "OUT"):
+            raise invalid("type", "type must be IN or OUT")
+        bounds = []
+        for name, text in (("from", start), ("to", end)):
+            try:
+                bounds.append(parse_datetime(text))
+            except ValueError:
+                raise invalid(name, f"{name} must be YYYY-MM-DD HH:MM:SS (UTC)") from None
+        login = inv.caller.account.login
+        rows = [
+            cdr
+            for cdr in state.cdrs
+            if cdr.login == login
+            and cdr.type == kind
+            and bounds[0] <= cdr.start.replace(microsecond=0) <= bounds[1]
+            and app in (None, cdr.app_hash)
+            and did is None  # no DIDs are emulated yet: a DID filter matches no outbound CDR
+        ]
+        return [cdr.record for cdr in sorted(rows, key=lambda c: (c.start, c.record["callid"]))]
+
+    return [realtime, hangup, get_status, cdr_get]

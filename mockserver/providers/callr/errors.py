@@ -1,0 +1,126 @@
+"""Every error the CALLR mock answers, in one table, and the one renderer of the JSON-RPC error envelope.
+
+CALLR documents the envelope (JSON-RPC 2.0 ``{"jsonrpc", "id", "error": {"code", "message", "data"}}``)
+but not its codes; the table is the mock's choice (docs/providers/callr.md, "Errors"): standard JSON-RPC
+codes for protocol errors, the application codes seen in the wild (callr.md §3: 100, 110, 115, 150, 151,
+205) for the rest, and authentication refused at the HTTP level (401), as the SDKs expect.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+from starlette.responses import Response
+
+from mockserver.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidParameter,
+    MethodNotAllowed,
+    MissingParameter,
+    MockError,
+    NotFound,
+    Unauthorized,
+)
+
+CONTENT_TYPE = "application/json-rpc; charset=utf-8"
+
+
+class Code(Enum):
+    """(HTTP status, JSON-RPC code, message) of each kind of error."""
+
+    AUTH_FAILED = (401, 22, "AUTH_FAILED")
+    LOGIN_AS_FORBIDDEN = (403, 100, "LOGIN_AS_FORBIDDEN")
+    PARSE_ERROR = (200, -32700, "Parse error")
+    INVALID_REQUEST = (200, -32600, "Invalid Request")
+    METHOD_NOT_FOUND = (200, -32601, "Method not found")
+    INVALID_PARAMS = (200, -32602, "Invalid params")
+    INTERNAL_ERROR = (500, -32603, "Internal error")
+    FEATURE_NOT_ALLOWED = (200, 100, "FEATURE_NOT_ALLOWED")
+    NOT_FOUND = (200, 110, "NOT_FOUND")
+    MISSING_PROPERTY = (200, 150, "MISSING_PROPERTY")
+    INVALID_PROPERTY_VALUE = (200, 151, "INVALID_PROPERTY_VALUE")
+    # Transport errors outside the JSON-RPC endpoint (router 404/405 under /json-rpc/).
+    NO_SUCH_PATH = (404, -32600, "Invalid Request")
+    HTTP_METHOD_NOT_ALLOWED = (405, -32600, "Invalid Request")
+
+    @property
+    def http_status(self) -> int:
+        return self.value[0]
+
+    @property
+    def rpc_code(self) -> int:
+        return self.value[1]
+
+    @property
+    def message(self) -> str:
+        return self.value[2]
+
+
+class RpcError(MockError):
+    """An error of the CALLR API: its :class:`Code`, a human ``detail`` and the offending property."""
+
+    def __init__(self, code: Code, detail: str, *, property: str | None = None) -> None:
+        super().__init__(detail, field=property)
+        self.code = code
+        self.status = code.http_status
+
+
+def invalid_params(detail: str) -> RpcError:
+    return RpcError(Code.INVALID_PARAMS, detail)
+
+
+def missing(property: str, detail: str | None = None) -> RpcError:
+    return RpcError(Code.MISSING_PROPERTY, detail or f"{property} is required", property=property)
+
+
+def invalid(property: str, detail: str) -> RpcError:
+    return RpcError(Code.INVALID_PROPERTY_VALUE, detail, property=property)
+
+
+def not_found(kind: str, ref: object) -> RpcError:
+    return RpcError(Code.NOT_FOUND, f"{kind} {ref!r} not found", property=kind)
+
+
+#: Neutral errors (raised by the core or the router) → CALLR codes.
+NEUTRAL: list[tuple[type[MockError], Code]] = [
+    (Unauthorized, Code.AUTH_FAILED),
+    (Forbidden, Code.LOGIN_AS_FORBIDDEN),
+    (MissingParameter, Code.MISSING_PROPERTY),
+    (InvalidParameter, Code.INVALID_PROPERTY_VALUE),
+    (Conflict, Code.INVALID_PROPERTY_VALUE),
+    (MethodNotAllowed, Code.HTTP_METHOD_NOT_ALLOWED),
+    (NotFound, Code.NO_SUCH_PATH),
+]
+
+
+def code_of(error: MockError) -> Code:
+    if isinstance(error, RpcError):
+        return error.code
+    if error.status >= 500:
+        return Code.INTERNAL_ERROR
+    return next((code for kind, code in NEUTRAL if isinstance(error, kind)), Code.INVALID_REQUEST)
+
+
+def error_body(code: Code, detail: str, property: str | None, rpc_id: int | str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"detail": detail}
+    if property is not None:
+        data["property"] = property
+    return {
+        "jsonrpc": "2.0",
+        "id": rpc_id,
+        "error": {"code": code.rpc_code, "message": code.message, "data": data},
+    }
+
+
+def rpc_response(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    content = json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return Response(content, status, headers=headers, media_type=CONTENT_TYPE)
+
+
+def render_error(error: MockError, rpc_id: int | str | None = None) -> Response:
+    code = code_of(error)
+    headers = {"WWW-Authenticate": 'Basic realm="CALLR"'} if code is Code.AUTH_FAILED else None
+    return rpc_response(error_body(code, error.message, error.field, rpc_id), code.http_status, headers)

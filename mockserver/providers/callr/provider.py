@@ -1,0 +1,172 @@
+"""CALLR (JSON-RPC v1.1): the provider object the app builds, tying the method table, state and loops."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
+from mockserver.core.calls import Call, CallState
+from mockserver.core.errors import InvalidParameter, MockError
+from mockserver.core.plan import UnknownScenario
+from mockserver.providers.base import Provider, ProviderContext
+from mockserver.providers.callr.cdr import cdr_out, write_cdr
+from mockserver.providers.callr.errors import invalid, render_error
+from mockserver.providers.callr.models import Account, App, CallInfo, CallrState, Target
+from mockserver.providers.callr.realtime import RealTime
+from mockserver.providers.callr.rpc import MethodTable
+from mockserver.providers.callr.webhooks import WebhookSender
+
+HASH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class Callr(Provider):
+    name = "callr"
+    title = "CALLR JSON-RPC v1.1"
+    path_prefixes = ("/json-rpc/",)
+
+    def __init__(self, ctx: ProviderContext) -> None:
+        super().__init__(ctx)
+        self.state = CallrState()
+        self.realtime = RealTime(self)
+        self.webhooks = WebhookSender(self)
+        self.methods = self.build_methods()
+        for entry in ctx.credentials or ({},):
+            self.add_credentials(entry)
+
+    def build_methods(self) -> MethodTable:
+        from mockserver.providers.callr import api_account, api_apps, api_calls, api_webhooks
+
+        return MethodTable(
+            [
+                *api_account.methods(self),
+                *api_apps.methods(self),
+                *api_calls.methods(self),
+                *api_webhooks.methods(self),
+            ]
+        )
+
+    def routes(self) -> list[BaseRoute]:
+        from mockserver.providers.callr.routes import build_routes
+
+        return build_routes(self)
+
+    def render_error(self, error: MockError) -> Response:
+        return render_error(error)
+
+    # -- ids -------------------------------------------------------------------------------------
+    def new_hash(self) -> str:
+        """An object id: 8 characters ``[0-9A-Z]`` (``8242D945``, callr.md §8)."""
+        return self.ctx.ids.token(8, HASH_ALPHABET)
+
+    # -- credentials -----------------------------------------------------------------------------
+    def credentials(self) -> list[dict[str, Any]]:
+        return [
+            {"login": a.login, "password": a.password, "hash": a.hash, "name": a.name, "cli": a.cli}
+            for a in self.state.accounts.values()
+        ]
+
+    def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Add an account; every field is optional (made up, deterministically with a seed)."""
+        ids = self.ctx.credential_ids
+        login = _text(body, "login") or self.ctx.faker.user_name() + str(ids.number(10, 99))
+        if login in self.state.accounts:
+            raise InvalidParameter(f"account {login} exists already", field="login")
+        cli = _text(body, "cli") or "+3319" + ids.token(7, "0123456789")
+        account = Account(
+            login=login,
+            password=_text(body, "password") or ids.token(16, "abcdefghijkmnpqrstuvwxyz23456789"),
+            hash=ids.token(8, HASH_ALPHABET),
+            name=_text(body, "name") or self.ctx.faker.company(),
+            cli=cli,
+        )
+        self.state.accounts[login] = account
+        return self.credentials()[-1]
+
+    def reset(self) -> None:
+        self.state.reset()
+        self.realtime.reset()
+
+    # -- calls -----------------------------------------------------------------------------------
+    def place_call(
+        self,
+        *,
+        login: str,
+        app: App | None,
+        target: Target,
+        cli: str,
+        cdr_field: str,
+        parent: Call | None = None,
+        scenario: str | None = None,
+        request_hash: str | None = None,
+    ) -> CallInfo:
+        """An outbound call (or a dialout leg of ``parent``), registered with its CALLR facts."""
+        callid = next(self.state.callids)
+        try:
+            call = self.ctx.backend.place(
+                PlaceCall(
+                    provider=self.name,
+                    account=login,
+                    from_=cli,
+                    to=target.number,
+                    provider_call_id=str(callid),
+                    scenario=scenario,
+                    parent_id=parent.id if parent else None,
+                    ring_timeout=float(target.timeout),
+                )
+            )
+        except UnknownScenario as exc:
+            raise invalid("X-Mock-Scenario", str(exc)) from None
+        info = CallInfo(
+            call_id=call.id,
+            callid=callid,
+            login=login,
+            app=app,
+            cli=cli,
+            cdr_field=cdr_field,
+            request_hash=request_hash,
+            parent_call_id=parent.id if parent else None,
+        )
+        self.state.calls[call.id] = info
+        if request_hash is not None:
+            self.state.requests[request_hash] = call.id
+        return info
+
+    def on_update(self, update: CallUpdate) -> None:
+        if update.kind is not UpdateKind.STATE or update.transition is None:
+            return
+        call = update.call
+        info = self.state.calls.get(call.id)
+        if info is None:  # the creating method registers the call right after placing it
+            return
+        state = update.transition.state
+        if state is CallState.ANSWERED:
+            self.webhooks.emit(
+                info.login, "call.outbound_start", cdr_out(call, info, self.ctx.now()), call.id
+            )
+            self.realtime.on_answered(call, info)
+        elif state.terminal:
+            cdr = write_cdr(call, info)
+            self.state.cdrs.append(cdr)
+            self.webhooks.emit(info.login, "call.outbound_hangup", cdr.record, call.id)
+            self.realtime.on_ended(call, info)
+        if info.parent_call_id is not None:
+            self.tell_parent(info.parent_call_id, call)
+
+    def tell_parent(self, parent_id: str, leg: Call) -> None:
+        async def tell() -> None:
+            await self.realtime.on_leg(leg)
+
+        self.ctx.backend.schedule(parent_id, 0, tell)
+
+
+def _text(body: Mapping[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidParameter(f"{name} must be a non-empty string", field=name)
+    return value

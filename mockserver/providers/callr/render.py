@@ -1,0 +1,82 @@
+"""CALLR objects as JSON (seed 004), and its three date formats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from mockserver.providers.callr.models import ApiKey, App, UserSession, Webhook
+from mockserver.providers.callr.vocabulary import PACKAGE_TYPE
+
+#: How CALLR writes "no date" (callr.md §8).
+ZERO_DATE = "0000-00-00 00:00:00"
+
+
+def datetime_text(at: datetime | None) -> str:
+    """``datetime``: ``YYYY-MM-DD HH:MM:SS`` in UTC."""
+    return ZERO_DATE if at is None else at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def datetime_ms(at: datetime) -> str:
+    """``datetime_ms``: ``YYYY-MM-DD HH:MM:SS.sss`` in UTC (Webhook object)."""
+    at = at.astimezone(UTC)
+    return at.strftime("%Y-%m-%d %H:%M:%S.") + f"{at.microsecond // 1000:03d}"
+
+
+def datetime_ms_iso(at: datetime) -> str:
+    """``datetime_ms_iso``: ``YYYY-MM-DDTHH:MM:SS.sssZ`` (Webhook.Event ``event_at``)."""
+    at = at.astimezone(UTC)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+
+def parse_datetime(text: str) -> datetime:
+    """A ``datetime`` param; raises ValueError when it is not one."""
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+
+
+def app_json(app: App) -> dict[str, Any]:
+    kind, has_did = PACKAGE_TYPE[app.package]
+    return {
+        "date_creation": datetime_text(app.created),
+        "date_update": datetime_text(app.updated),
+        "did": [],
+        "hash": app.hash,
+        "name": app.name,
+        "p": app.params,
+        "package": {"has_did": has_did, "name": app.package.value, "type": kind},
+    }
+
+
+def webhook_json(hook: Webhook) -> dict[str, Any]:
+    return {
+        "created_at": datetime_ms(hook.created_at),
+        "endpoint": hook.endpoint,
+        "hash": hook.hash,
+        "options": hook.options,
+        "status": hook.status,
+        "type": hook.type,
+        "updated_at": datetime_ms(hook.created_at),
+    }
+
+
+def session_json(session: UserSession) -> dict[str, Any]:
+    return {
+        "refresh_token": session.refresh_token,
+        "refreshable_until": datetime_text(session.refreshable_until),
+        "token": session.token,
+        "valid_until": datetime_text(session.valid_until),
+    }
+
+
+def api_key_json(key: ApiKey, last_used: datetime | None, with_token: bool) -> dict[str, Any]:
+    """Authentication.ApiKey, plus its ``id`` (and ``token``, shown once, at creation)."""
+    data: dict[str, Any] = {
+        "created_at": datetime_text(key.created_at),
+        "id": key.id,
+        "last_used_at": datetime_text(last_used),
+        "name": key.name,
+        "updated_at": datetime_text(key.created_at),
+    }
+    if with_token:
+        data["token"] = key.token
+    return data

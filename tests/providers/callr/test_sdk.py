@@ -1,0 +1,94 @@
+"""The official CALLR Python SDK (``callr`` 2.1.0), unchanged, against the mock: only the URL differs."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from typing import Any
+
+import callr
+import pytest
+
+from tests.providers.callr.conftest import RealTimeApp, command
+
+# The SDK reads each urllib response without closing it; its socket is collected (with a ResourceWarning)
+# whenever the garbage collector runs. Collect in each test's teardown, where that is expected.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _collect_sdk_sockets() -> Iterator[None]:
+    yield
+    gc.collect()
+
+
+@pytest.fixture
+def api(mock_server: Any, account: dict[str, Any]) -> callr.Api:
+    api = callr.Api(account["login"], account["password"])
+    api.set_api_url(f"{mock_server.base_url}/json-rpc/v1.1/")
+    return api
+
+
+def test_the_sdk_reads_the_timestamp(api: callr.Api) -> None:
+    assert api.call("system.get_timestamp") == 1767258000
+
+
+def test_the_sdk_manages_a_realtime_app(api: callr.Api, rt_app: RealTimeApp) -> None:
+    app = api.call("apps.create", "REALTIME10", "support line", {"url": rt_app.url, "data_format": "JSON"})
+
+    assert app["package"] == {"has_did": True, "name": "REALTIME10", "type": "REALTIME"}
+    assert api.call("apps.get", app["hash"])["name"] == "support line"
+    assert api.call("apps.edit", app["hash"], "renamed", None)["name"] == "renamed"
+    assert [a["hash"] for a in api.call("apps.get_list", False)] == [app["hash"]]
+    assert api.call("apps.delete", app["hash"]) is True
+
+
+def test_the_sdk_places_a_realtime_call_and_reads_its_cdr(
+    api: callr.Api, rt_app: RealTimeApp, control: Any
+) -> None:
+    rt_app.run(
+        lambda rt: (
+            command("play", 1, media_id="TTS|TTS_EN-GB_SERENA|Hello")
+            if rt["command"] == ""
+            else command("hangup", 2)
+        )
+    )
+    app = api.call("apps.create", "REALTIME10", "hello", {"url": rt_app.url})
+    request_hash = api.call(
+        "calls.realtime",
+        app["hash"],
+        {"number": "+447700900123", "timeout": 30},
+        {"cdr_field": "order42", "cli": "BLOCKED"},
+    )
+
+    control.advance(60)
+
+    assert api.call("calls.get_status_1", request_hash) == "ANSWER"
+    [cdr] = api.call("cdr.get", "OUT", "2026-01-01 00:00:00", "2026-01-01 23:59:59")
+    assert (cdr["number"], cdr["customer_field"], cdr["cli_pres"]) == (
+        "+447700900123",
+        "order42",
+        "prohib_passed_screen",
+    )
+    assert cdr["duration_answered"] == 5  # answered at 7 s, one play of 5 s, then hangup
+
+
+def test_sdk_errors_carry_the_callr_code(api: callr.Api) -> None:
+    with pytest.raises(callr.CallrException) as raised:
+        api.call("apps.get", "ZZZZZZZZ")
+
+    assert (raised.value.msg, raised.value.code) == ("NOT_FOUND", 110)
+
+
+def test_the_sdk_sees_bad_credentials_as_an_http_error(mock_server: Any) -> None:
+    api = callr.Api("nobody", "wrong")
+    api.set_api_url(f"{mock_server.base_url}/json-rpc/v1.1/")
+
+    with pytest.raises(callr.CallrException) as raised:
+        api.call("system.get_timestamp")
+
+    assert (raised.value.msg, raised.value.code) == ("HTTP_CODE_ERROR", -1)
+    assert raised.value.data["http_code"] == 401
