@@ -1,0 +1,303 @@
+"""The ChannelBehavior executor: runs a voice request's node graph on its call once it is answered.
+
+A control loop on the mock's clock (it never sleeps): each node is executed when due, marks itself
+processed (``ExecutionCount``, ``Route``, ``Timestamp``) and either continues at once (Redirect, a
+zero-length Silence) or schedules what comes next: Say/Play/Silence wait out their estimated length,
+Menu/Collect ask the callee for keys through ``backend.ask`` (the scenario's ``input`` answers), Record
+waits ``MaxLength`` (or a key), Dial waits for its second leg to end.
+
+Termination: a node runs at most ``MAX_EXECUTIONS`` times per call (then the call is hung up and a
+flow error recorded), Menu repeats are capped by ``MaxRetries``, and every wait is bounded, so any graph
+ends — cycles included.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from mockserver.core.backend import CallBackend
+from mockserver.core.calls import Call, CallState, Party
+from mockserver.providers.dillo.models import CollectedDigits, VoiceRecording, VoiceRequest
+from mockserver.providers.dillo.payload import (
+    NO_DIGIT,
+    WRONG_DIGIT,
+    Collect,
+    Dial,
+    Hangup,
+    Menu,
+    Node,
+    Play,
+    Record,
+    Redirect,
+    Say,
+    Silence,
+)
+
+if TYPE_CHECKING:
+    from mockserver.providers.dillo.provider import Dillo
+
+#: Say lasts ceil(words ÷ 2.5) s (150 words a minute), at least 1 s; Play lasts one clip.
+SAY_WORDS_PER_SECOND = 2.5
+CLIP_SECONDS = 5.0
+#: How often one node may run in one call before the mock ends the call (a loop nobody leaves).
+MAX_EXECUTIONS = 10
+
+
+def say_seconds(text: str) -> float:
+    return float(max(1, math.ceil(len(text.split()) / SAY_WORDS_PER_SECOND)))
+
+
+def entered_digits(pressed: str, collect: Collect) -> str:
+    """What a Collect keeps: the keys before ``FinishOnKey``, at most ``NumberOfDigits`` of them."""
+    key = collect.finish_on_key
+    if key and key in pressed:
+        pressed = pressed.split(key, 1)[0]
+    return pressed[: collect.number_of_digits] if collect.number_of_digits else pressed
+
+
+@dataclass(frozen=True)
+class Goto:
+    """Go on at once with ``key`` (None: the flow ends and the call is hung up)."""
+
+    key: int | None
+
+
+@dataclass
+class Run:
+    """One ChannelBehavior running on one call."""
+
+    call_id: str
+    request: VoiceRequest
+    route: list[int] = field(default_factory=list)
+    repeats: dict[int, int] = field(default_factory=dict)  # Menu key → repeats so far
+    dial: Node | None = None  # the Dial node waiting for its leg
+    leg: str | None = None
+    leg_answered: bool = False
+    recording: tuple[Node, datetime] | None = None  # the Record node recording now, since when
+
+
+class ChannelRunner:
+    def __init__(self, api: Dillo) -> None:
+        self.api = api
+        self.runs: dict[str, Run] = {}
+
+    @property
+    def backend(self) -> CallBackend:
+        return self.api.ctx.backend
+
+    def reset(self) -> None:
+        self.runs.clear()
+
+    # -- entry points ----------------------------------------------------------------------------
+    def start(self, request: VoiceRequest) -> None:
+        """The call was answered: run the graph from node 0."""
+        run = Run(request.call_id, request)
+        self.runs[run.call_id] = run
+
+        async def begin() -> None:
+            await self.go(run, 0)
+
+        self.backend.schedule(run.call_id, 0, begin)
+
+    def stop(self, call: Call) -> None:
+        """The call ended: keep what a Record node had recorded, hang up a Dial leg."""
+        run = self.runs.pop(call.id, None)
+        if run is None:
+            return
+        if run.recording is not None:
+            self.save_recording(run)
+        if run.leg is not None and self.backend.get(run.leg).live:
+            self.backend.hangup(run.leg, Party.CALLER, "the A leg ended")
+
+    async def on_leg(self, leg: Call, parent_id: str) -> None:
+        run = self.runs.get(parent_id)
+        if run is None or run.leg != leg.id or run.dial is None:
+            return
+        if leg.state is CallState.ANSWERED:
+            run.leg_answered = True
+        elif leg.state.terminal:
+            node, answered = run.dial, run.leg_answered
+            run.dial = run.leg = None
+            await self.go(run, node.next_node if answered else failure(node))
+
+    # -- the loop --------------------------------------------------------------------------------
+    def current(self, run: Run) -> bool:
+        return self.runs.get(run.call_id) is run and self.backend.get(run.call_id).live
+
+    async def go(self, run: Run, key: int | None) -> None:
+        """Execute from ``key`` until a node waits or the flow ends."""
+        while self.current(run):
+            if key is None:
+                self.backend.hangup(run.call_id, Party.CALLER, "end of ChannelBehavior")
+                return
+            step = await self.execute(run, run.request.payload.nodes[key])
+            if step is None:
+                return
+            key = step.key
+
+    async def execute(self, run: Run, node: Node) -> Goto | None:
+        request = run.request
+        state = request.node(node.key)
+        if state.execution_count >= MAX_EXECUTIONS:
+            detail = f"node {node.key} reached the limit of {MAX_EXECUTIONS} executions"
+            self.api.flow_error(run.call_id, detail)
+            self.backend.hangup(run.call_id, Party.SYSTEM, detail)
+            return None
+        now = self.backend.now()
+        state.execution_count += 1
+        state.processed_at = now
+        run.route.append(node.key)
+        state.route = ",".join(str(k) for k in run.route)
+        request.touch(now)
+        if state.execution_count == 1:
+            for spec in node.external:
+                self.api.fire_external_action(request, node.key, spec)
+        match node.action:
+            case Say(text=text):
+                return self.after(run, say_seconds(text), node.next_node)
+            case Play():
+                return self.after(run, CLIP_SECONDS, node.next_node)
+            case Silence(seconds=seconds):
+                return self.after(run, seconds, node.next_node)
+            case Menu():
+                self.menu(run, node, node.action)
+            case Collect():
+                self.collect(run, node, node.action)
+            case Record():
+                self.record(run, node, node.action)
+            case Dial():
+                self.start_dial(run, node, node.action)
+            case Redirect(node=target):
+                return Goto(target)
+            case Hangup():
+                self.backend.hangup(run.call_id, Party.CALLER, f"Hangup node {node.key}")
+        return None
+
+    def after(self, run: Run, seconds: float, key: int | None) -> Goto | None:
+        if seconds <= 0:
+            return Goto(key)
+
+        async def resume() -> None:
+            await self.go(run, key)
+
+        self.backend.schedule(run.call_id, seconds, resume)
+        return None
+
+    # -- Menu ------------------------------------------------------------------------------------
+    def menu(self, run: Run, node: Node, menu: Menu) -> None:
+        async def on_digits(pressed: str) -> None:
+            if not self.current(run):
+                return
+            if not pressed:  # nothing keyed in (an empty injection): as if the menu timed out
+                await on_timeout()
+                return
+            key, at = pressed[0], self.backend.now()
+            state = run.request.node(node.key)
+            state.pressed_at = at
+            run.request.touch(at)
+            self.api.send_option(run.request, node.key, key, at, menu.option_callback)
+            if menu.option(key):
+                state.options[key] = at
+                run.repeats.pop(node.key, None)
+                await self.go(run, menu.branches[key])
+            else:
+                await self.miss(run, node, menu, WRONG_DIGIT, menu.repeat_on_wrong_digit)
+
+        async def on_timeout() -> None:
+            if self.current(run):
+                await self.miss(run, node, menu, NO_DIGIT, menu.repeat_on_no_digit)
+
+        self.backend.ask(run.call_id, menu.timeout, on_digits, on_timeout)
+
+    async def miss(self, run: Run, node: Node, menu: Menu, branch: str, repeat: bool) -> None:
+        """No key or a wrong key: repeat the menu (``MaxRetries`` times), else take the ``NoDigit`` /
+        ``WrongDigit`` branch, else ``DefaultDigit``, else ``OnFailureNextNode``/``NextNode``."""
+        repeats = run.repeats.get(node.key, 0)
+        if repeat and repeats < menu.max_retries:
+            run.repeats[node.key] = repeats + 1
+            if self.after(run, menu.retry_delay, node.key) is not None:
+                await self.go(run, node.key)
+            return
+        run.repeats.pop(node.key, None)
+        if branch in menu.branches:
+            await self.go(run, menu.branches[branch])
+        elif menu.default_digit is not None:
+            await self.go(run, menu.branches[menu.default_digit])
+        else:
+            await self.go(run, failure(node))
+
+    # -- Collect ---------------------------------------------------------------------------------
+    def collect(self, run: Run, node: Node, collect: Collect) -> None:
+        async def on_digits(pressed: str) -> None:
+            if self.current(run):
+                run.request.node(node.key).pressed_at = self.backend.now()
+                await self.collected(run, node, entered_digits(pressed, collect))
+
+        async def on_timeout() -> None:
+            if self.current(run):
+                await self.collected(run, node, "")
+
+        self.backend.ask(run.call_id, collect.timeout, on_digits, on_timeout)
+
+    async def collected(self, run: Run, node: Node, digits: str) -> None:
+        run.request.collected.append(CollectedDigits(digits, node.key, bool(digits)))
+        run.request.touch(self.backend.now())
+        await self.go(run, node.next_node if digits else failure(node))
+
+    # -- Record ----------------------------------------------------------------------------------
+    def record(self, run: Run, node: Node, record: Record) -> None:
+        run.recording = (node, self.backend.now())
+
+        async def done() -> None:
+            if self.current(run):
+                self.save_recording(run)
+                await self.go(run, node.next_node)
+
+        async def on_key(pressed: str) -> None:
+            if self.current(run):
+                run.request.node(node.key).pressed_at = self.backend.now()
+                await done()
+
+        if record.stop_on_key is not None:
+            self.backend.ask(run.call_id, record.max_length, on_key, done)
+        else:
+            self.backend.schedule(run.call_id, record.max_length, done)
+
+    def save_recording(self, run: Run) -> None:
+        assert run.recording is not None
+        (node, since), run.recording = run.recording, None
+        assert isinstance(node.action, Record)
+        now = self.backend.now()
+        seconds = round((now - since).total_seconds(), 3)
+        if seconds <= 0:
+            return
+        payload = run.request.payload
+        transcribe = payload.transcribe if node.action.transcribe is None else node.action.transcribe
+        number = sum(1 for r in run.request.recordings if r.node == node.key) + 1
+        recording = VoiceRecording(
+            file_name=f"{run.request.id}-{node.key}-{number}.wav",
+            seconds=seconds,
+            storage_period=node.action.storage_period,
+            created_at=now,
+            node=node.key,
+            transcription=self.api.ctx.faker.sentence() if transcribe else None,
+        )
+        self.api.add_recording(
+            run.request,
+            recording,
+            node.action.record_callback or payload.record_callback,
+            node.action.transcribe_callback or payload.transcribe_callback,
+        )
+
+    # -- Dial ------------------------------------------------------------------------------------
+    def start_dial(self, run: Run, node: Node, dial: Dial) -> None:
+        leg = self.api.place_leg(run.request, dial)
+        run.dial, run.leg, run.leg_answered = node, leg.id, False
+
+
+def failure(node: Node) -> int | None:
+    """Where a node goes when it did not succeed: ``OnFailureNextNode``, else ``NextNode``."""
+    return node.on_failure if node.on_failure is not None else node.next_node

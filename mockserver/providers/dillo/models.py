@@ -1,0 +1,98 @@
+"""Dillo's own state: customers, voice requests (with what their flow did), SMS/e-mail send actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mockserver.providers.dillo.payload import SendActionType, VoicePayload
+
+
+@dataclass(frozen=True)
+class Customer:
+    code: str  # CustomerCode: a GUID, lower case
+    api_key: str  # 64 upper-case hex characters
+    name: str
+    senders: tuple[str, ...] = ()  # voice senders of the account; empty = any E.164 Sender
+
+
+@dataclass
+class NodeRun:
+    """What the flow did with one node: the runtime fields of the GET (dillo.md §6.3)."""
+
+    execution_count: int = 0
+    processed_at: datetime | None = None
+    route: str | None = None
+    pressed_at: datetime | None = None  # a key was pressed at this node (Menu, Collect, Record)
+    options: dict[str, datetime] = field(default_factory=dict)  # Menu option → when it was pressed
+
+
+@dataclass(frozen=True)
+class VoiceRecording:
+    file_name: str
+    seconds: float
+    storage_period: str
+    created_at: datetime
+    node: int | None  # None: the whole call (``Record: true``)
+    transcription: str | None = None
+
+
+@dataclass(frozen=True)
+class CollectedDigits:
+    digits: str
+    node: int
+    success: bool
+
+
+@dataclass(frozen=True)
+class ExternalAction:
+    label: str
+    node: int
+    send_action_id: str
+
+
+@dataclass(frozen=True)
+class SendAction:
+    """An SMS or e-mail send action: posted directly, or fired by a voice node."""
+
+    id: str
+    type: SendActionType
+    customer_code: str
+    payload: Mapping[str, Any]
+    created_at: datetime
+    voice_request_id: str | None = None
+
+
+@dataclass
+class VoiceRequest:
+    id: str  # the GUID the POST answers; also the call's provider id
+    call_id: str  # the neutral call
+    customer_code: str
+    payload: VoicePayload
+    created_at: datetime
+    updated_at: datetime
+    nodes: dict[int, NodeRun] = field(default_factory=dict)
+    recordings: list[VoiceRecording] = field(default_factory=list)
+    collected: list[CollectedDigits] = field(default_factory=list)
+    external: list[ExternalAction] = field(default_factory=list)
+
+    def node(self, key: int) -> NodeRun:
+        return self.nodes.setdefault(key, NodeRun())
+
+    def touch(self, at: datetime) -> None:
+        self.updated_at = max(self.updated_at, at)
+
+
+@dataclass
+class DilloState:
+    customers: dict[str, Customer] = field(default_factory=dict)
+    requests: dict[str, VoiceRequest] = field(default_factory=dict)  # by neutral call id
+    send_actions: dict[str, SendAction] = field(default_factory=dict)
+    legs: dict[str, str] = field(default_factory=dict)  # Dial leg's call id → the A leg's call id
+
+    def reset(self) -> None:
+        self.requests.clear()
+        self.send_actions.clear()
+        self.legs.clear()

@@ -1,0 +1,203 @@
+"""Dillo: the provider object the app builds, tying routes, customers, flows and callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from mockserver.callbacks.model import RetryPolicy
+from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
+from mockserver.core.calls import Call, CallState
+from mockserver.core.errors import InvalidParameter, MockError
+from mockserver.providers.base import Provider, ProviderContext
+from mockserver.providers.dillo import callbacks
+from mockserver.providers.dillo.behavior import ChannelRunner
+from mockserver.providers.dillo.errors import render_error
+from mockserver.providers.dillo.fields import E164, Hook
+from mockserver.providers.dillo.models import (
+    Customer,
+    DilloState,
+    ExternalAction,
+    SendAction,
+    VoiceRecording,
+    VoiceRequest,
+)
+from mockserver.providers.dillo.payload import Dial, ExternalActionSpec, SendActionType
+from mockserver.providers.dillo.render import date, recording_json, voice_request_json
+
+HEX = "0123456789ABCDEF"
+
+
+class Dillo(Provider):
+    name = "dillo"
+    title = "Dillo send-action voice API"
+    path_prefixes = ("/api/",)
+
+    def __init__(self, ctx: ProviderContext) -> None:
+        super().__init__(ctx)
+        self.state = DilloState()
+        self.runner = ChannelRunner(self)
+        self.retry_policy: RetryPolicy = callbacks.RETRY
+        for entry in ctx.credentials or ({},):
+            self.add_credentials(entry)
+
+    def routes(self) -> list[BaseRoute]:
+        from mockserver.providers.dillo.routes import build_routes
+
+        return build_routes(self)
+
+    def render_error(self, error: MockError) -> Response:
+        return render_error(error)
+
+    # -- customers -------------------------------------------------------------------------------
+    def credentials(self) -> list[dict[str, Any]]:
+        return [
+            {"CustomerCode": c.code, "ApiKey": c.api_key, "name": c.name, "senders": list(c.senders)}
+            for c in self.state.customers.values()
+        ]
+
+    def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Add a customer; every field is optional (made up, deterministically with a seed)."""
+        ids = self.ctx.credential_ids
+        code = (_text(body, "CustomerCode") or ids.uuid()).lower()
+        api_key = _text(body, "ApiKey") or ids.token(64, HEX)
+        senders = body.get("senders", [])
+        if not isinstance(senders, list) or not all(
+            isinstance(s, str) and E164.fullmatch(s) for s in senders
+        ):
+            raise InvalidParameter("senders must be a list of E.164 numbers (+...)", field="senders")
+        if code in self.state.customers:
+            raise InvalidParameter(f"customer {code} exists already", field="CustomerCode")
+        customer = Customer(code, api_key, _text(body, "name") or self.ctx.faker.company(), tuple(senders))
+        self.state.customers[code] = customer
+        return {"CustomerCode": code, "ApiKey": api_key, "name": customer.name, "senders": senders}
+
+    def reset(self) -> None:
+        self.state.reset()
+        self.runner.reset()
+
+    # -- requests --------------------------------------------------------------------------------
+    def register(self, call: Call, request: VoiceRequest) -> None:
+        """Remember the Dillo side of a just-placed call (it was queued before this ran)."""
+        self.state.requests[call.id] = request
+
+    def render(self, call: Call) -> dict[str, Any]:
+        return voice_request_json(call, self.state.requests[call.id])
+
+    def create_send_action(
+        self,
+        kind: SendActionType,
+        customer_code: str,
+        payload: Mapping[str, Any],
+        voice_request_id: str | None = None,
+    ) -> SendAction:
+        """An SMS or e-mail send action: recorded (the mock delivers nothing) and given an id."""
+        action = SendAction(
+            self.ctx.ids.uuid(), kind, customer_code, payload, self.ctx.now(), voice_request_id
+        )
+        self.state.send_actions[action.id] = action
+        return action
+
+    def fire_external_action(self, request: VoiceRequest, node: int, spec: ExternalActionSpec) -> None:
+        action = self.create_send_action(spec.type, request.customer_code, spec.payload, request.id)
+        request.external.append(ExternalAction(spec.label, node, action.id))
+
+    def place_leg(self, request: VoiceRequest, dial: Dial) -> Call:
+        """A Dial node's second leg: its own call, lifecycle and scenario, with the A leg as parent."""
+        leg = self.ctx.backend.place(
+            PlaceCall(
+                provider=self.name,
+                account=request.customer_code,
+                from_=request.payload.sender,
+                to=dial.destination,
+                provider_call_id=self.ctx.ids.uuid(),
+                parent_id=request.call_id,
+                ring_timeout=dial.timeout,
+            )
+        )
+        self.state.legs[leg.id] = request.call_id
+        return leg
+
+    def add_recording(
+        self,
+        request: VoiceRequest,
+        recording: VoiceRecording,
+        record_hook: Hook | None,
+        transcribe_hook: Hook | None,
+    ) -> None:
+        request.recordings.append(recording)
+        request.touch(recording.created_at)
+        body = callbacks.recording_payload(request.id, recording.node, recording_json(request, recording))
+        if record_hook is not None:
+            self.send(request, record_hook, body)
+        if transcribe_hook is not None and recording.transcription is not None:
+            self.send(request, transcribe_hook, body)
+
+    # -- the core's news -------------------------------------------------------------------------
+    def on_update(self, update: CallUpdate) -> None:
+        if update.kind is not UpdateKind.STATE or update.transition is None:
+            return
+        call = update.call
+        parent = self.state.legs.get(call.id)
+        if parent is not None:
+            self._on_leg(call, parent)
+            return
+        request = self.state.requests.get(call.id)
+        if request is None:  # the creating request registers the call right after placing it
+            return
+        if call.state is CallState.ANSWERED:
+            self.runner.start(request)
+        if call.state.terminal:
+            self.runner.stop(call)
+            self._record_whole_call(self.ctx.backend.get(call.id), request)
+        hook = request.payload.status_callback
+        if hook is not None:
+            self.send(request, hook, self.render(self.ctx.backend.get(call.id)))
+
+    def _on_leg(self, leg: Call, parent: str) -> None:
+        async def tell_flow() -> None:
+            await self.runner.on_leg(leg, parent)
+
+        self.ctx.backend.schedule(parent, 0, tell_flow)
+
+    def _record_whole_call(self, call: Call, request: VoiceRequest) -> None:
+        """``Record: true`` records the whole call; ready when the call ends (mock's choice)."""
+        duration = (
+            (call.ended_at - call.answered_at).total_seconds() if call.answered_at and call.ended_at else 0
+        )
+        if not request.payload.record or duration <= 0:
+            return
+        payload = request.payload
+        recording = VoiceRecording(
+            file_name=f"{request.id}.wav",
+            seconds=round(duration, 3),
+            storage_period="3-M",
+            created_at=self.ctx.now(),
+            node=None,
+            transcription=self.ctx.faker.sentence() if payload.transcribe else None,
+        )
+        self.add_recording(request, recording, payload.record_callback, payload.transcribe_callback)
+
+    # -- callbacks -------------------------------------------------------------------------------
+    def send(self, request: VoiceRequest, hook: Hook, body: Mapping[str, Any]) -> None:
+        outbound = callbacks.request_for(self.name, request.call_id, hook, body)
+        self.ctx.dispatcher.submit(outbound, self.retry_policy)
+
+    def send_option(
+        self, request: VoiceRequest, node: int, digits: str, at: datetime, hook: Hook | None
+    ) -> None:
+        if hook is not None:
+            self.send(request, hook, callbacks.option_payload(request.id, node, digits, date(at)))
+
+
+def _text(body: Mapping[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidParameter(f"{name} must be a non-empty string", field=name)
+    return value
