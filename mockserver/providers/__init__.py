@@ -8,6 +8,7 @@ from mockserver.providers.base import Provider
 
 REGISTRY: dict[str, str] = {
     "apifonica": "mockserver.providers.apifonica:Apifonica",
+    "esendex": "mockserver.providers.esendex:Esendex",
     "dillo": "mockserver.providers.dillo:Dillo",
     "callr": "mockserver.providers.callr:Callr",
 }

@@ -1,0 +1,38 @@
+"""The one place that knows how Esendex's service answers a request it cannot serve.
+
+Business errors are not here: they are HTTP 200 ``NotifyReturn`` replies with a ``ResponseCode``
+[esendex.md §7]. What is here is the ASMX plumbing: a SOAP request gets a ``soap:Fault`` (1.1 or 1.2,
+as it came), anything else a short ``text/plain`` message, as ASP.NET does. ASP.NET uses HTTP 500 for
+both; the mock answers 4xx (400 bad request, 404 unknown method/path, 405, 415) so that a 5xx always
+means a bug in the mock (mock's choice, docs/providers/esendex.md).
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from starlette.responses import PlainTextResponse, Response
+
+from mockserver.core.errors import MockError
+from mockserver.providers.esendex.soap import SoapError, SoapVersion, envelope
+
+
+def render_error(error: MockError) -> Response:
+    if isinstance(error, SoapError):
+        return soap_fault(error.version, error.message, error.status, server=error.server)
+    return PlainTextResponse(error.message, error.status)
+
+
+def soap_fault(version: SoapVersion, message: str, status: int = 400, *, server: bool = False) -> Response:
+    text = escape(message)
+    if version is SoapVersion.V11:
+        code = "soap:Server" if server else "soap:Client"
+        fault = f"<faultcode>{code}</faultcode><faultstring>{text}</faultstring><detail />"
+    else:
+        code = "soap:Receiver" if server else "soap:Sender"
+        fault = (
+            f"<soap:Code><soap:Value>{code}</soap:Value></soap:Code>"
+            f'<soap:Reason><soap:Text xml:lang="en">{text}</soap:Text></soap:Reason><soap:Detail />'
+        )
+    body = envelope(version, f"<soap:Fault>{fault}</soap:Fault>")
+    return Response(body, status, media_type=version.content_type)

@@ -1,0 +1,151 @@
+"""Esendex Voice Broadcast (formerly CDYNE Phone Notify!): the provider object the app builds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from mockserver.callbacks.model import NO_RETRY
+from mockserver.core.backend import CallUpdate, UpdateKind
+from mockserver.core.calls import CallState
+from mockserver.core.errors import InvalidParameter, MockError
+from mockserver.providers.base import Provider, ProviderContext
+from mockserver.providers.esendex.dialer import Dialer
+from mockserver.providers.esendex.errors import render_error
+from mockserver.providers.esendex.models import Account, EsendexState, Notify
+from mockserver.providers.esendex.postback import is_postable, postback_request
+from mockserver.providers.esendex.runner import ScriptRunner
+from mockserver.providers.esendex.script import parse
+from mockserver.providers.esendex.status import NotifyStatus, notify_status, refused
+from mockserver.providers.esendex.telco import lookup
+from mockserver.providers.esendex.validation import Refused, notify_request
+
+
+class Esendex(Provider):
+    name = "esendex"
+    title = "Esendex Voice Broadcast (Phone Notify!)"
+    path_prefixes = ("/notifyws/",)
+
+    def __init__(self, ctx: ProviderContext) -> None:
+        super().__init__(ctx)
+        self.state = EsendexState()
+        self.dialer = Dialer(self)
+        self.runner = ScriptRunner(self)
+        for entry in ctx.credentials or ({},):
+            self.add_credentials(entry)
+
+    def routes(self) -> list[BaseRoute]:
+        from mockserver.providers.esendex.routes import build_routes
+
+        return build_routes(self)
+
+    def render_error(self, error: MockError) -> Response:
+        return render_error(error)
+
+    # -- credentials: LicenseKeys ----------------------------------------------------------------
+    def credentials(self) -> list[dict[str, Any]]:
+        return [{"license_key": a.license_key, "name": a.name} for a in self.state.accounts.values()]
+
+    def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Add a LicenseKey (a GUID made up from the seed unless given) and a display name."""
+        key = body.get("license_key") or self.ctx.credential_ids.uuid()
+        if not isinstance(key, str) or not key.strip() or key.strip() == "0":
+            raise InvalidParameter("license_key must be a non-empty string other than 0", field="license_key")
+        if key in self.state.accounts:
+            raise InvalidParameter(f"license key {key} exists already", field="license_key")
+        name = body.get("name") or self.ctx.faker.company()
+        if not isinstance(name, str):
+            raise InvalidParameter("name must be a string", field="name")
+        self.state.accounts[key] = Account(key, name)
+        return {"license_key": key, "name": name}
+
+    def known_key(self, key: str) -> bool:
+        return key in self.state.accounts
+
+    def sound_ids(self, key: str) -> set[str]:
+        return {sound for owner, sound in self.state.sounds if owner == key}
+
+    def sound_lengths(self, key: str) -> dict[str, int]:
+        return {sound: seconds for (owner, sound), seconds in self.state.sounds.items() if owner == key}
+
+    # -- notifies --------------------------------------------------------------------------------
+    def submit(
+        self, fields: Mapping[str, Any], delay: float = 0.0, *, demo_allowed: bool = False
+    ) -> NotifyStatus:
+        """Validate one call request and queue it to dial ``delay`` seconds after its schedule."""
+        text = fields.get("TextToSay")
+        script, errors = parse(text if isinstance(text, str) else "")
+        try:
+            request = notify_request(
+                fields, self.known_key, script, self.sound_ids, demo_allowed=demo_allowed
+            )
+        except Refused as refusal:
+            return refused(refusal.code)
+        from_script = next((c.args[0].strip() for c in script.commands("StatusChangePostURL")), "")
+        notify = Notify(
+            queue_id=self.state.new_queue_id(),
+            request=request,
+            script=script,
+            created_at=self.ctx.now(),
+            telco=lookup(self.ctx.faker, request.phone),
+            status_url=request.status_url or from_script,
+        )
+        self.state.notifies[notify.queue_id] = notify
+        for error in errors:
+            self.flow_error(str(notify.queue_id), str(error))
+        self.dialer.queue(notify, delay)
+        return self.status(notify)
+
+    def notify_for(self, queue_id: int, key: str) -> Notify | None:
+        notify = self.state.notifies.get(queue_id)
+        return notify if notify is not None and notify.request.license_key == key else None
+
+    def status(self, notify: Notify) -> NotifyStatus:
+        last = notify.last_call_id
+        call = None if last is None else self.ctx.backend.get(last)
+        return notify_status(notify, call, self.ctx.now())
+
+    def cancel(self, notify: Notify) -> bool:
+        if not self.dialer.cancel(notify):
+            return False
+        self.post(notify)
+        return True
+
+    # -- the core's news -------------------------------------------------------------------------
+    def on_update(self, update: CallUpdate) -> None:
+        queue_id = self.state.by_call.get(update.call.id)
+        notify = None if queue_id is None else self.state.notifies.get(queue_id)
+        if notify is None:  # the dialer registers the call right after placing it
+            return
+        if update.kind is UpdateKind.DIGITS:
+            self.runner.on_digits(update.call.id, update.digits)
+            return
+        if update.kind is not UpdateKind.STATE or update.transition is None:
+            return
+        state = update.transition.state
+        if state is CallState.ANSWERED:
+            call = update.call
+
+            async def start() -> None:  # after every subscriber has heard of the answer
+                self.runner.start(self.ctx.backend.get(call.id), notify)
+
+            self.ctx.backend.schedule(call.id, 0, start)
+        elif state.terminal:
+            self.runner.stop(update.call.id)
+            self.dialer.attempt_ended(notify, update.call)
+            self.post(notify)
+
+    def post(self, notify: Notify) -> None:
+        if not is_postable(notify.status_url):
+            return
+        last = notify.last_call_id
+        call = None if last is None else self.ctx.backend.get(last)
+        status = notify_status(notify, call, self.ctx.now())
+        self.ctx.dispatcher.submit(postback_request(self.name, notify, call, status), NO_RETRY)
+
+    def reset(self) -> None:
+        self.state.reset()
+        self.runner.reset()

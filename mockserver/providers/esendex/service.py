@@ -1,0 +1,206 @@
+"""What each ASMX operation does, given bound arguments: one provider call, one result value.
+
+The bindings (routes.py) decode requests into arguments and render the returned value (render.py).
+"""
+
+from __future__ import annotations
+
+import io
+import wave
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from mockserver.core.calls import Party
+from mockserver.providers.esendex.dialer import pacing_offset
+from mockserver.providers.esendex.operations import MOCK_HANGUP, Operation
+from mockserver.providers.esendex.render import AdvancedStatus, UploadResult
+from mockserver.providers.esendex.status import NotifyStatus, refused
+from mockserver.providers.esendex.validation import Refused, destination
+from mockserver.providers.esendex.vocabulary import Code
+
+if TYPE_CHECKING:
+    from mockserver.providers.esendex.provider import Esendex
+
+VERSION = "mockserver Phone Notify 2.0"  # GetVersion (mock's wording)
+Args = Mapping[str, Any]
+
+
+class Service:
+    def __init__(self, api: Esendex) -> None:
+        self.api = api
+        self.handlers: dict[str, Callable[[Args], Any]] = {
+            "NotifyPhoneBasic": self.notify_basic,
+            "NotifyPhoneBasicWithTryCount": self.notify_basic,
+            "NotifyPhoneBasicWithTransfer": self.notify_basic,
+            "NotifyPhoneEnglishBasic": self.notify_basic,
+            "NotifyMultiplePhoneBasic": self.notify_multiple_basic,
+            "NotifyMultiplePhoneBasicWithCPM": self.notify_multiple_basic,
+            "NotifyMultiplePhoneBasicWithCPMandReferenceID": self.notify_multiple_basic,
+            "NotifyPhoneAdvanced": self.notify_advanced,
+            "NotifyMultiplePhoneAdvanced": self.notify_multiple_advanced,
+            "GetQueueIDStatus": self.queue_status,
+            "GetQueueIDStatusWithAdvancedInfo": self.queue_status_advanced,
+            "GetMultipleQueueIdStatus": self.multiple_status,
+            "GetQueueIDStatusesByPhoneNumber": self.statuses_by_phone,
+            "CancelNotify": self.cancel,
+            "CancelNotifyByReferenceID": self.cancel_by_reference,
+            "GetResponseCodes": lambda args: None,
+            "getVoices": lambda args: None,
+            "GetVersion": lambda args: VERSION,
+            "UploadSoundFile": self.upload_sound,
+            "ReturnSoundFileIDs": self.sound_ids,
+            "RemoveSoundFile": self.remove_sound,
+            MOCK_HANGUP.name: self.mock_hangup,
+        }
+
+    def run(self, op: Operation, args: Args) -> Any:
+        return self.handlers[op.name](args)
+
+    # -- placing ---------------------------------------------------------------------------------
+    @staticmethod
+    def _basic_fields(args: Args, phone: str) -> dict[str, Any]:
+        """Basic parameters under their AdvancedNotifyRequest names."""
+        return {
+            "PhoneNumberToDial": phone,
+            "TextToSay": args.get("TextToSay"),
+            "CallerIDNumber": args.get("CallerID"),
+            "CallerIDName": args.get("CallerIDname", args.get("CallerIDName")),
+            "VoiceID": args.get("VoiceID", 0),
+            "LicenseKey": args.get("LicenseKey"),
+            "TryCount": args.get("TryCount", 1),
+            "TransferNumber": args.get("TransferNumber"),
+            "ReferenceID": args.get("ReferenceID"),
+        }
+
+    def notify_basic(self, args: Args) -> NotifyStatus:
+        # LicenseKey 0 is the demo key of NotifyPhoneBasic / NotifyPhoneEnglishBasic [ASMX].
+        fields = self._basic_fields(args, args.get("PhoneNumberToDial") or "")
+        return self.api.submit(fields, demo_allowed="TryCount" not in args and "TransferNumber" not in args)
+
+    def notify_multiple_basic(self, args: Args) -> list[NotifyStatus]:
+        numbers = [n.strip() for n in (args.get("PhoneNumbersToDial") or "").split(";") if n.strip()]
+        rate = args.get("CallsPerMinute") or 0
+        results = []
+        queued = 0
+        for number in numbers:
+            status = self.api.submit(self._basic_fields(args, number), pacing_offset(queued, rate))
+            queued += status.queue_id != 0
+            results.append(status)
+        return results
+
+    def notify_advanced(self, args: Args) -> NotifyStatus:
+        return self.api.submit(args.get("anr") or {})
+
+    def notify_multiple_advanced(self, args: Args) -> list[NotifyStatus]:
+        return [self.api.submit(anr) for anr in args.get("anr") or []]
+
+    # -- reading ---------------------------------------------------------------------------------
+    def _key(self, args: Args) -> str:
+        key = (args.get("LicenseKey") or "").strip()
+        if not self.api.known_key(key):
+            raise Refused(Code.KEY_INVALID)
+        return key
+
+    def _one(self, queue_id: int, key: str) -> NotifyStatus:
+        notify = self.api.notify_for(queue_id, key)
+        if notify is None:  # unknown QueueID: Universal Error, QueueID echoed (esendex.md §10.9)
+            return NotifyStatus(Code.UNIVERSAL_ERROR, Code.UNIVERSAL_ERROR.text, queue_id, complete=True)
+        return self.api.status(notify)
+
+    def queue_status(self, args: Args) -> NotifyStatus:
+        try:
+            return self._one(args.get("QueueID") or 0, self._key(args))
+        except Refused as refusal:
+            return refused(refusal.code)
+
+    def queue_status_advanced(self, args: Args) -> AdvancedStatus:
+        status = self.queue_status(args)
+        notify = self.api.notify_for(status.queue_id, (args.get("LicenseKey") or "").strip())
+        variables = tuple(notify.variables.items()) if notify is not None else ()
+        return AdvancedStatus(status, variables)
+
+    def multiple_status(self, args: Args) -> list[NotifyStatus]:
+        parts = [p.strip() for p in (args.get("QueueIDs") or "").replace(",", ";").split(";") if p.strip()]
+        try:
+            key = self._key(args)
+        except Refused as refusal:
+            return [refused(refusal.code)]
+        return [self._one(int(p), key) if p.isdigit() else refused(Code.UNIVERSAL_ERROR) for p in parts]
+
+    def statuses_by_phone(self, args: Args) -> list[NotifyStatus]:
+        """The last 10 notifies to the number, newest first [ASMX]."""
+        try:
+            key = self._key(args)
+            phone = destination(args.get("PhoneNumber") or "").phone
+        except Refused as refusal:
+            return [refused(refusal.code)]
+        mine = [
+            n
+            for n in self.api.state.notifies.values()
+            if n.request.license_key == key and n.request.phone == phone
+        ]
+        return [self.api.status(n) for n in reversed(mine[-10:])]
+
+    # -- cancelling ------------------------------------------------------------------------------
+    def cancel(self, args: Args) -> bool:
+        notify = self.api.notify_for(args.get("QueueID") or 0, (args.get("LicenseKey") or "").strip())
+        return notify is not None and self.api.cancel(notify)
+
+    def cancel_by_reference(self, args: Args) -> int:
+        key = (args.get("LicenseKey") or "").strip()
+        reference = args.get("ReferenceID") or ""
+        if not reference:
+            return 0
+        notifies = [
+            n
+            for n in list(self.api.state.notifies.values())
+            if n.request.license_key == key and n.request.reference_id == reference
+        ]
+        return sum(self.api.cancel(n) for n in notifies)
+
+    def mock_hangup(self, args: Args) -> bool:
+        """Mock-only: end the QueueID's call in progress, as if hung up through an API."""
+        notify = self.api.notify_for(args.get("QueueID") or 0, (args.get("LicenseKey") or "").strip())
+        last = None if notify is None else notify.last_call_id
+        backend = self.api.ctx.backend
+        if last is None or not backend.get(last).live:
+            return False
+        backend.hangup(last, Party.API, "MockHangUp")
+        return True
+
+    # -- sound files -----------------------------------------------------------------------------
+    def upload_sound(self, args: Args) -> UploadResult:
+        key = (args.get("LicenseKey") or "").strip()
+        sound_id = (args.get("SoundFileID") or "").strip()
+        if not self.api.known_key(key):
+            return UploadResult(False, 0, Code.KEY_INVALID.text)
+        if not sound_id:
+            return UploadResult(False, 0, "SoundFileID is required")
+        seconds = wav_seconds(args.get("FileBinary") or b"")
+        if seconds is None:
+            return UploadResult(False, 0, "FileBinary is not a WAV file (PCM, u-law, a-law or MS ADPCM)")
+        self.api.state.sounds[(key, sound_id)] = seconds
+        return UploadResult(True, seconds, "")
+
+    def sound_ids(self, args: Args) -> list[str]:
+        return sorted(self.api.sound_ids((args.get("LicenseKey") or "").strip()))
+
+    def remove_sound(self, args: Args) -> bool:
+        entry = ((args.get("LicenseKey") or "").strip(), (args.get("SoundFileID") or "").strip())
+        return self.api.state.sounds.pop(entry, None) is not None
+
+
+def wav_seconds(data: bytes) -> int | None:
+    """The length of a RIFF/WAVE file in whole seconds (at least 1), or None if it is not one."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    try:
+        with wave.open(io.BytesIO(data)) as reader:
+            rate = reader.getframerate()
+            return max(1, round(reader.getnframes() / rate)) if rate else None
+    except (wave.Error, EOFError, ValueError):
+        # u-law, a-law and ADPCM are not PCM, which `wave` refuses; read their byte rate instead.
+        if len(data) >= 44:
+            byte_rate = int.from_bytes(data[28:32], "little")
+            return max(1, round((len(data) - 44) / byte_rate)) if byte_rate else None
+        return None

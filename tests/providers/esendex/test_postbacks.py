@@ -1,0 +1,128 @@
+"""Postbacks to StatusChangePostUrl: every OutgoingPostback field, exact casing, form-encoded [S-seed]."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from mockserver.testing.receiver import CallbackReceiver, Received
+from tests.providers.esendex.conftest import ANSWERED_TO, CALLER_ID, PhoneNotify, at
+
+OUTGOING_POSTBACK = [
+    "QueueID",
+    "ResponseCode",
+    "StartTime",
+    "EndTime",
+    "Duration",
+    "isWireless",
+    "telcoLATA",
+    "telcoOCN",
+    "telcoCarrierName",
+    "telcoCarrierType",
+    "telcoLRN",
+    "telcoSwitchName",
+    "digitsdialed",
+    "incallringcount",
+    "qasoundid",
+    "callerid",
+    "extension",
+    "phonenumber",
+    "transfercalleridname",
+    "lastrecordlength",
+    "qarecord",
+    "transfercallerid",
+    "calleridname",
+    "machinedetection",
+]
+
+
+def form(post: Received) -> dict[str, str]:
+    """Every field, the empty ones too (the receiver's ``form`` drops those)."""
+    return dict(parse_qsl(post.body.decode(), keep_blank_values=True))
+
+
+def test_an_answered_call_posts_its_result_with_every_field(
+    notify: PhoneNotify, control: Any, receiver: CallbackReceiver
+) -> None:
+    url = receiver.url("/postback")
+    reply = notify.advanced(
+        f"<PhoneNumberToDial>{ANSWERED_TO}x42</PhoneNumberToDial>"
+        "<TextToSay>Your order has shipped</TextToSay>"
+        f"<CallerIDNumber>{CALLER_ID}</CallerIDNumber><CallerIDName>Esendex Services</CallerIDName>"
+        f"<StatusChangePostUrl>{url}</StatusChangePostUrl>"
+    )
+    control.advance(60)
+    [post] = receiver.wait_for(1, "/postback")
+    assert post.method == "POST"
+    assert post.headers["content-type"] == "application/x-www-form-urlencoded"
+    result = form(post)
+    assert list(result) == [*OUTGOING_POSTBACK, "AC"]
+    assert result["ResponseCode"] == "1"
+    assert result == result | {
+        "QueueID": reply["QueueID"],
+        "StartTime": at(7),
+        "EndTime": at(8.6),
+        "Duration": "1",
+        "incallringcount": "1",  # rang 3 s..7 s: one ring cycle
+        "callerid": CALLER_ID,
+        "calleridname": "Esendex Services",
+        "extension": "42",
+        "phonenumber": ANSWERED_TO,
+        "machinedetection": "HUMAN",
+        "qarecord": "False",
+        "digitsdialed": "",
+    }
+    assert result["isWireless"] in ("True", "False")
+    assert result["telcoCarrierName"]
+    assert len(result["telcoLRN"]) == 10
+    assert result["telcoSwitchName"].isupper()
+
+
+def test_telco_fields_are_the_same_with_the_same_seed(
+    notify: PhoneNotify, control: Any, receiver: CallbackReceiver
+) -> None:
+    runs = []
+    for _ in range(2):
+        control.reset()
+        notify.basic(ANSWERED_TO, text=rf"~\StatusChangePostURL({receiver.url('/seeded')})~ hi")
+        control.advance(60)
+        runs.append(form(receiver.requests("/seeded")[-1]))
+    assert runs[0] == runs[1]
+
+
+def test_a_busy_call_posts_its_result_without_a_ring_count(
+    notify: PhoneNotify, control: Any, receiver: CallbackReceiver
+) -> None:
+    notify.basic("5550000001", text=rf"~\StatusChangePostURL({receiver.url('/busy')})~ hi")
+    control.advance(60)
+    [post] = receiver.wait_for(1, "/busy")
+    assert post.form["ResponseCode"] == "8"
+    assert "incallringcount" not in post.form
+    assert (post.form["StartTime"], post.form["EndTime"], post.form["machinedetection"]) == (
+        at(1),
+        at(3),
+        "UNKNOWN",
+    )
+
+
+def test_script_variables_are_posted_lower_cased(
+    notify: PhoneNotify, control: Any, receiver: CallbackReceiver
+) -> None:
+    script = (
+        rf"~\StatusChangePostURL({receiver.url('/ivr')})~ ~\ActOnDigitPress(false)~"
+        r" ~\SetVar(Campaign|Spring)~ Enter your PIN ~\GetDigits(PIN|10|4)~ ~\EndCall()~"
+    )
+    notify.basic("5550000006", text=script)  # ivr: keys in 1, then 1234#
+    control.advance(60)
+    result = form(receiver.wait_for(1, "/ivr")[-1])
+    assert (result["campaign"], result["pin"], result["digitsdialed"]) == ("Spring", "1", "1")
+
+
+def test_every_postback_is_recorded_at_the_control_api(
+    notify: PhoneNotify, control: Any, receiver: CallbackReceiver
+) -> None:
+    reply = notify.basic(ANSWERED_TO, text=rf"~\StatusChangePostURL({receiver.url('/rec')})~ hi")
+    control.advance(60)
+    deliveries = control.callbacks(provider="esendex", call_id=reply["QueueID"])
+    assert len(deliveries) == 1
+    assert all(d["delivered"] for d in deliveries)
