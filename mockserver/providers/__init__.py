@@ -9,6 +9,7 @@ from mockserver.providers.base import Provider
 REGISTRY: dict[str, str] = {
     "apifonica": "mockserver.providers.apifonica:Apifonica",
     "esendex": "mockserver.providers.esendex:Esendex",
+    "routee": "mockserver.providers.routee:Routee",
     "dillo": "mockserver.providers.dillo:Dillo",
     "callr": "mockserver.providers.callr:Callr",
 }

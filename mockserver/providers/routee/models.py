@@ -1,0 +1,115 @@
+"""Routee's own state: applications (the credentials), tokens, conversations and their legs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mockserver.providers.routee.dialplan import Dial, Dialplan
+from mockserver.providers.routee.fields import Callback, Destination, MachineDetection
+
+DEFAULT_EXPIRES_IN = 3600  # seconds [routee.md §2]
+
+
+@dataclass(frozen=True)
+class Application:
+    """A Routee application: ``applicationId:applicationSecret`` gets tokens."""
+
+    id: str  # 24 hex characters, like Routee's example
+    secret: str
+    name: str
+    scopes: tuple[str, ...]  # what a token may be granted
+    expires_in: int = DEFAULT_EXPIRES_IN
+    rate_limit: bool = True  # 1 POST /voice/conversation per second [routee.md §9]
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str
+    application_id: str
+    scopes: tuple[str, ...]
+    permissions: tuple[str, ...]
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ConversationRequest:
+    """A validated POST /voice/conversation body; ``echo`` is what the response repeats."""
+
+    to: Destination
+    from_: str
+    dialplan: Dialplan | None
+    dialplan_url: str | None
+    callback: Callback | None
+    hangup_delay: int
+    max_duration: int | None
+    machine_detection: MachineDetection | None
+    echo: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    tracking_id: str
+    application_id: str
+    request: ConversationRequest
+    created_at: datetime
+    call_id: str  # the neutral id of the first leg
+    base_url: str  # where recordings are served from
+
+
+@dataclass(frozen=True)
+class RecordingInfo:
+    tracking_id: str
+    start: datetime
+    end: datetime
+    from_: str
+    to: str
+    message_ids: tuple[str, ...]
+    conversation_tracking_id: str
+    duration: int
+    format: str
+    url: str
+
+
+@dataclass
+class Leg:
+    """One voice message: the conversation's own call, or the leg a DIAL placed."""
+
+    call_id: str
+    message_id: str
+    conversation_id: str
+    to: Destination
+    from_: str
+    callback: Callback | None
+    machine_detection: MachineDetection | None
+    max_duration: int | None
+    dial: Dial | None = None  # set on a DIAL leg
+    collected_tones: str = ""
+    recordings: list[RecordingInfo] = field(default_factory=list)
+
+    @property
+    def is_dial(self) -> bool:
+        return self.dial is not None
+
+
+@dataclass
+class RouteeState:
+    applications: dict[str, Application] = field(default_factory=dict)
+    tokens: dict[str, Token] = field(default_factory=dict)
+    conversations: dict[str, Conversation] = field(default_factory=dict)  # by trackingId
+    legs: dict[str, Leg] = field(default_factory=dict)  # by neutral call id
+    last_placed: dict[str, datetime] = field(default_factory=dict)  # by application id
+
+    def legs_of(self, tracking_id: str) -> list[Leg]:
+        return [leg for leg in self.legs.values() if leg.conversation_id == tracking_id]
+
+    def leg_by_message(self, message_id: str) -> Leg | None:
+        return next((leg for leg in self.legs.values() if leg.message_id == message_id), None)
+
+    def reset(self) -> None:
+        """Forget tokens, conversations and the rate limiter's memory; keep the applications."""
+        self.tokens.clear()
+        self.conversations.clear()
+        self.legs.clear()
+        self.last_placed.clear()

@@ -1,0 +1,176 @@
+"""Routee's paths. Each handler: authenticate → parse → one backend call → render.
+
+``/oauth/token`` is on auth.routee.net and ``/voice/...`` on connect.routee.net; the mock answers both
+on one host. ``DELETE /voice/conversation/{id}`` and ``GET /voice/recordings/{file}`` are the mock's own
+(Routee has no hang-up endpoint and its recording URLs point elsewhere).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from mockserver.core.backend import PlaceCall
+from mockserver.core.calls import Call, Party
+from mockserver.core.plan import UnknownScenario
+from mockserver.providers.routee import params
+from mockserver.providers.routee.audio import silence
+from mockserver.providers.routee.auth import authenticate, basic_application, issue_token, token_parameters
+from mockserver.providers.routee.errors import Codes, RouteeError, invalid, not_found
+from mockserver.providers.routee.models import Conversation, Leg, Token
+from mockserver.providers.routee.provider import Routee
+from mockserver.providers.routee.ratelimit import take_turn
+from mockserver.providers.routee.render import (
+    conversation_json,
+    leg_json,
+    message_json,
+    page_json,
+    recording_json,
+    token_json,
+)
+from mockserver.providers.routee.vocabulary import to_status
+
+SCENARIO_HEADER = "x-mock-scenario"
+
+
+def build_routes(api: Routee) -> list[BaseRoute]:
+    state = api.state
+    backend = api.ctx.backend
+
+    def auth(request: Request) -> Token:
+        return authenticate(request, state, api.ctx.now())
+
+    def own_conversation(token: Token, tracking_id: str) -> Conversation:
+        conversation = state.conversations.get(tracking_id)
+        if conversation is None or conversation.application_id != token.application_id:
+            raise not_found(f"Conversation {tracking_id} not found")
+        return conversation
+
+    def legs(conversation: Conversation) -> list[tuple[Call, Leg]]:
+        return [(backend.get(leg.call_id), leg) for leg in state.legs_of(conversation.tracking_id)]
+
+    # -- auth.routee.net -------------------------------------------------------------------------
+    async def token(request: Request) -> Response:
+        app = basic_application(request, state.applications)
+        issued = issue_token(
+            state, app, await token_parameters(request), api.ctx.now(), api.ctx.credential_ids
+        )
+        return JSONResponse(token_json(issued, api.ctx.now()))
+
+    # -- conversations ---------------------------------------------------------------------------
+    async def create_conversation(request: Request) -> Response:
+        token_ = auth(request)
+        wanted = params.conversation(await params.json_body(request))
+        app = state.applications[token_.application_id]
+        take_turn(state, app, api.ctx.now())
+        tracking_id, message_id = api.ctx.ids.uuid(), api.ctx.ids.uuid()
+        try:
+            call = backend.place(
+                PlaceCall(
+                    provider=api.name,
+                    account=app.id,
+                    from_=wanted.from_,
+                    to=wanted.to.dialled,
+                    provider_call_id=tracking_id,
+                    scenario=request.headers.get(SCENARIO_HEADER),
+                    ring_timeout=float(wanted.hangup_delay),
+                )
+            )
+        except UnknownScenario as exc:
+            state.last_placed.pop(app.id, None)  # nothing was placed: the turn is not used up
+            raise invalid(Codes.INVALID_REQUEST, "X-Mock-Scenario", f"X-Mock-Scenario: {exc}") from None
+        conversation = Conversation(
+            tracking_id=tracking_id,
+            application_id=app.id,
+            request=wanted,
+            created_at=call.created_at,
+            call_id=call.id,
+            base_url=f"{request.url.scheme}://{request.url.netloc}",
+        )
+        state.conversations[tracking_id] = conversation
+        leg = Leg(
+            call_id=call.id,
+            message_id=message_id,
+            conversation_id=tracking_id,
+            to=wanted.to,
+            from_=wanted.from_,
+            callback=wanted.callback,
+            machine_detection=wanted.machine_detection,
+            max_duration=wanted.max_duration,
+        )
+        api.register(call, leg)
+        return JSONResponse(conversation_json(conversation))
+
+    async def get_conversation(request: Request) -> Response:
+        conversation = own_conversation(auth(request), request.path_params["id"])
+        recordings = [recording_json(r) for _, leg in legs(conversation) for r in leg.recordings]
+        return JSONResponse({**conversation_json(conversation), "recordings": recordings})
+
+    async def end_conversation(request: Request) -> Response:
+        """Mock only: end a conversation through the API (Routee documents no such endpoint)."""
+        conversation = own_conversation(auth(request), request.path_params["id"])
+        call = backend.get(conversation.call_id)
+        if not call.live:
+            raise RouteeError(409, f"Conversation {conversation.tracking_id} has ended ({call.state})")
+        backend.hangup(call.id, Party.API, "DELETE /voice/conversation")
+        return JSONResponse(conversation_json(conversation))
+
+    # -- tracking --------------------------------------------------------------------------------
+    async def conversation_tracking(request: Request) -> Response:
+        conversation = own_conversation(auth(request), request.path_params["id"])
+        page, size = params.page(request)
+        rows = [leg_json(call, leg) for call, leg in legs(conversation)]
+        return JSONResponse(page_json(rows, page, size))
+
+    async def message_tracking(request: Request) -> Response:
+        token_ = auth(request)
+        message_id = request.path_params["id"]
+        leg = state.leg_by_message(message_id)
+        conversation = None if leg is None else state.conversations.get(leg.conversation_id)
+        if leg is None or conversation is None or conversation.application_id != token_.application_id:
+            raise not_found(f"Voice message {message_id} not found")
+        app = state.applications[conversation.application_id]
+        return JSONResponse(message_json(backend.get(leg.call_id), leg, conversation, app.name))
+
+    async def search_tracking(request: Request) -> Response:
+        token_ = auth(request)
+        page, size = params.page(request)
+        texts, start, end = params.tracking_filter(await params.json_body(request, empty_ok=True))
+        rows = []
+        for conversation in state.conversations.values():
+            if conversation.application_id != token_.application_id:
+                continue
+            for call, leg in legs(conversation):
+                row = leg_json(call, leg)
+                facts: dict[str, Any] = {**row, "status": to_status(call.state).value}
+                if any(facts.get(key) != value for key, value in texts.items()):
+                    continue
+                if (start and call.created_at < start) or (end and call.created_at > end):
+                    continue
+                rows.append(row)
+        return JSONResponse(page_json(rows, page, size))
+
+    # -- recordings (mock only) ------------------------------------------------------------------
+    async def get_recording(request: Request) -> Response:
+        name = request.path_params["file"]
+        for leg in state.legs.values():
+            for recording in leg.recordings:
+                if name == f"{recording.tracking_id}.{recording.format}":
+                    media = "audio/wav" if recording.format == "wav" else "audio/mpeg"
+                    return Response(silence(recording.format, recording.duration), media_type=media)
+        raise not_found(f"Recording {name} not found")
+
+    e = api.endpoint
+    return [
+        Route("/oauth/token", e(token), methods=["POST"]),
+        Route("/voice/conversation", e(create_conversation), methods=["POST"]),
+        Route("/voice/conversation/{id}", e(get_conversation), methods=["GET"]),
+        Route("/voice/conversation/{id}", e(end_conversation), methods=["DELETE"]),
+        Route("/voice/tracking/conversation/{id}", e(conversation_tracking), methods=["GET"]),
+        Route("/voice/tracking", e(search_tracking), methods=["POST"]),
+        Route("/voice/tracking/{id}", e(message_tracking), methods=["GET"]),
+        Route("/voice/recordings/{file}", e(get_recording), methods=["GET"]),
+    ]
