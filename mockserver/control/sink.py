@@ -52,7 +52,11 @@ class Sinks:
 async def received(request: Request, at: datetime) -> dict[str, Any]:
     body = (await request.body()).decode("utf-8", errors="replace")
     content_type = request.headers.get("content-type", "")
-    form = dict(parse_qsl(body)) if content_type.startswith("application/x-www-form-urlencoded") else None
+    form = (
+        dict(parse_qsl(body, keep_blank_values=True))
+        if content_type.startswith("application/x-www-form-urlencoded")
+        else None
+    )
     return {
         "at": iso(at),
         "method": request.method,

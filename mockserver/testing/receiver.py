@@ -32,7 +32,7 @@ class Received:
 
     @property
     def form(self) -> dict[str, str]:
-        return dict(parse_qsl(self.body.decode("utf-8")))
+        return dict(parse_qsl(self.body.decode("utf-8"), keep_blank_values=True))
 
     @property
     def fields(self) -> dict[str, str]:
