@@ -23,10 +23,17 @@ def banner(state: AppState, base_url: str) -> str:
     lines = [f"mockserver ready on {base_url} (clock: {state.clock.mode.value})"]
     for provider, creds in state.credentials().items():
         for cred in creds:
-            shown = ", ".join(f"{k}={v}" for k, v in cred.items() if v not in (None, [], ""))
+            shown = ", ".join(f"{k}={_short(v)}" for k, v in cred.items() if v not in (None, [], ""))
             lines.append(f"  {provider}: {shown}")
     lines.append(f"  control API: {base_url}/_mock/health")
     return "\n".join(lines)
+
+
+def _short(value: object) -> str:
+    """Lists of more than three items are summarised (e.g. Routee's 17 scopes)."""
+    if isinstance(value, list | tuple) and len(value) > 3:
+        return f"[{', '.join(map(str, value[:3]))}, … {len(value)} in all]"
+    return str(value)
 
 
 def run(settings: Settings) -> None:

@@ -8,9 +8,9 @@ from mockserver.providers.base import Provider
 
 REGISTRY: dict[str, str] = {
     "apifonica": "mockserver.providers.apifonica:Apifonica",
-    "esendex": "mockserver.providers.esendex:Esendex",
-    "routee": "mockserver.providers.routee:Routee",
     "dillo": "mockserver.providers.dillo:Dillo",
+    "routee": "mockserver.providers.routee:Routee",
+    "esendex": "mockserver.providers.esendex:Esendex",
     "callr": "mockserver.providers.callr:Callr",
 }
 
