@@ -7,6 +7,7 @@ Its JSON is a public contract, documented in docs/control-api.md. Errors answer
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -52,7 +53,8 @@ def guarded(handler: Handler) -> Handler:
         except ControlError as exc:
             return JSONResponse(error_json(exc.code, exc.message), exc.status)
         except MockError as exc:
-            return JSONResponse(error_json(type(exc).__name__, exc.message), exc.status)
+            code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()  # Conflict → conflict
+            return JSONResponse(error_json(code, exc.message), exc.status)
 
     return endpoint
 

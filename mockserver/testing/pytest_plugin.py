@@ -1,1 +1,145 @@
-"""The pytest plugin (registered through the pytest11 entry point): fixtures for the real server."""
+"""The pytest plugin (registered through the pytest11 entry point): fixtures for the real server.
+
+- ``telephony_mock_settings`` (session): the :class:`~mockserver.settings.Settings` the server starts
+  with — a virtual clock, a free port, seed 0 — adjusted by ``telephony_mock_*`` ini options and
+  ``--telephony-mock-*`` command-line options. Override it in ``conftest.py`` for full control.
+- ``telephony_mock_server`` (session): the real server on a real socket, in a thread of this process
+  (with pytest-xdist: one per worker).
+- ``telephony_mock`` (function): a :class:`~mockserver.testing.handle.TelephonyMock` on that server,
+  reset before the test.
+
+This module is imported by every pytest run in an environment where mockserver is installed, so it
+imports nothing heavy at module level and starts nothing until a fixture is used. Docs: docs/pytest.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from mockserver.server import MockServer
+    from mockserver.settings import Settings
+    from mockserver.testing.handle import TelephonyMock
+
+# name → help; each is the ini option ``telephony_mock_<name>`` and ``--telephony-mock-<name>``.
+OPTIONS: dict[str, str] = {
+    "seed": "seed for ids, credentials and fake data (default 0; 'none' = different every run)",
+    "clock": "how time moves: virtual (default), scaled or real",
+    "speed": "speed factor of a scaled clock",
+    "start": "start time of a virtual or scaled clock (ISO 8601)",
+    "scenarios": "a folder of extra scenario YAML files",
+    "credentials": "a YAML file of credentials per provider (replaces the generated ones)",
+    "faults": "a YAML file of fault rules loaded at start",
+    "providers": "the providers to serve, comma-separated (default: all)",
+    "callback_timeout": "seconds per outbound callback attempt",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("telephony-mock", "mockserver (the telephony_mock fixtures)")
+    for name, text in OPTIONS.items():
+        parser.addini(f"telephony_mock_{name}", text)
+        group.addoption(
+            f"--telephony-mock-{name.replace('_', '-')}", dest=f"telephony_mock_{name}", help=text
+        )
+
+
+@pytest.fixture(scope="session")
+def telephony_mock_settings(pytestconfig: pytest.Config) -> Settings:
+    """What the session's server starts with. Override this fixture to set anything else."""
+    from mockserver.settings import Settings
+
+    values: dict[str, Any] = {"clock": "virtual", "port": 0, "seed": 0, "log_level": "warning"}
+    for name in OPTIONS:
+        found = _option(pytestconfig, name)
+        if found is not None:
+            raw, base = found
+            try:
+                values[name] = CONVERTERS.get(name, _text)(raw, base)
+            except ValueError as exc:
+                raise pytest.UsageError(f"telephony_mock_{name}: {exc}") from None
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def telephony_mock_server(telephony_mock_settings: Settings) -> Iterator[MockServer]:
+    """The real server, started once per session (per xdist worker) on its own port."""
+    from mockserver.server import MockServer
+
+    with MockServer(telephony_mock_settings) as server:
+        yield server
+
+
+@pytest.fixture
+def telephony_mock(telephony_mock_server: MockServer) -> Iterator[TelephonyMock]:
+    """The handle on the session's server, reset for this test (calls, callbacks, clock, ids)."""
+    from mockserver.testing.handle import TelephonyMock
+
+    with TelephonyMock(telephony_mock_server.base_url) as mock:
+        mock.reset()
+        yield mock
+
+
+def _option(config: pytest.Config, name: str) -> tuple[str, Path] | None:
+    """The raw value and the folder relative paths start from: the command line (from where pytest
+    was started) wins over the ini file (from the ini file's folder)."""
+    raw = config.getoption(f"telephony_mock_{name}")
+    if raw is not None:
+        return str(raw), config.invocation_params.dir
+    raw = config.getini(f"telephony_mock_{name}")
+    if raw:
+        return str(raw).strip(), config.inipath.parent if config.inipath else config.rootpath
+    return None
+
+
+def _text(raw: str, base: Path) -> str:
+    return raw
+
+
+def _path(raw: str, base: Path) -> Path:
+    return base / Path(raw).expanduser()
+
+
+def _seed(raw: str, base: Path) -> int | None:
+    if raw.lower() == "none":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"the seed must be an integer or 'none', not {raw!r}") from None
+
+
+def _number(raw: str, base: Path) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"not a number: {raw!r}") from None
+
+
+def _start(raw: str, base: Path) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 time: {raw!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _providers(raw: str, base: Path) -> tuple[str, ...]:
+    return tuple(name for name in raw.replace(",", " ").split() if name)
+
+
+CONVERTERS: dict[str, Callable[[str, Path], Any]] = {
+    "seed": _seed,
+    "speed": _number,
+    "start": _start,
+    "scenarios": _path,
+    "credentials": _path,
+    "faults": _path,
+    "providers": _providers,
+    "callback_timeout": _number,
+}
