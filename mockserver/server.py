@@ -13,6 +13,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from mockserver.app import create_app
+from mockserver.control.dashboard import end_streams
 from mockserver.settings import Settings
 from mockserver.state import AppState
 
@@ -52,7 +53,17 @@ def run(settings: Settings) -> None:
     _AnnouncingServer(config, lambda port: banner(app.state.mock, f"http://{host}:{port}")).run()
 
 
-class _AnnouncingServer(uvicorn.Server):
+class _Server(uvicorn.Server):
+    """uvicorn waits for open responses before it stops; dashboard event streams never end by
+    themselves, so they are ended first."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if isinstance(self.config.app, Starlette):
+            end_streams(self.config.app)
+        await super().shutdown(sockets)
+
+
+class _AnnouncingServer(_Server):
     """Prints the banner (base URL, credentials) once the socket is bound, with the port really bound
     (``--port 0`` asks the system for a free one)."""
 
@@ -100,7 +111,7 @@ class MockServer:
             lifespan="on",
             access_log=False,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _Server(config)
         self._thread = threading.Thread(target=self._server.run, name="mockserver", daemon=True)
 
     @property

@@ -49,6 +49,13 @@ def test_wheel_ships_every_scenario_unchanged(wheel: zipfile.ZipFile) -> None:
         assert wheel.read(f"mockserver/scenarios/{path.name}") == path.read_bytes()
 
 
+def test_wheel_ships_the_dashboard_page(wheel: zipfile.ZipFile) -> None:
+    static = sorted(p for p in (PACKAGE / "control" / "dashboard" / "static").iterdir() if p.is_file())
+    assert {p.name for p in static} >= {"dashboard.html", "dashboard.js", "dashboard.css"}
+    for path in static:
+        assert wheel.read(f"mockserver/control/dashboard/static/{path.name}") == path.read_bytes()
+
+
 def test_wheel_is_typed(wheel: zipfile.ZipFile) -> None:
     assert "mockserver/py.typed" in wheel.namelist()
 

@@ -1,0 +1,83 @@
+"""The dashboard's HTTP side: the page, its event stream, one call's details, the static files."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from mockserver.control.dashboard.hub import hub_of
+from mockserver.control.schemas import call_json, error_json
+from mockserver.core.calls import Call
+from mockserver.state import AppState
+
+STATIC = Path(__file__).parent / "static"
+NO_CACHE = {"Cache-Control": "no-cache"}
+
+
+def _state(request: Request) -> AppState:
+    state: AppState = request.app.state.mock
+    return state
+
+
+async def page(request: Request) -> Response:
+    """The page, told where the control API is (``root_path`` is ``/_mock`` under the mount, with any
+    prefix a proxy adds in front)."""
+    base = html.escape(request.scope.get("root_path", ""), quote=True)
+    text = (STATIC / "dashboard.html").read_text(encoding="utf-8").replace("{{base}}", base)
+    return HTMLResponse(text, headers=NO_CACHE)
+
+
+async def stream(request: Request) -> Response:
+    return StreamingResponse(
+        hub_of(request.app).events(),
+        media_type="text/event-stream",
+        headers={**NO_CACHE, "X-Accel-Buffering": "no"},
+    )
+
+
+def _find(state: AppState, ref: str) -> Call | None:
+    call = state.backend.store.get(ref)
+    return call or next((c for c in state.backend.calls() if c.provider_call_id == ref), None)
+
+
+async def call_details(request: Request) -> Response:
+    """Everything the page shows for one call in one answer: the call with its history, the callbacks
+    it caused (with every attempt), the journal's requests that name it and its flow errors.
+
+    The journal does not link a request to the call it created, so "requests" are those whose path or
+    query names the call's id; the request that placed the call is not among them.
+    """
+    state = _state(request)
+    call = _find(state, request.path_params["id"])
+    if call is None:
+        return JSONResponse(error_json("not_found", f"no call {request.path_params['id']!r}"), 404)
+    names = (call.id, call.provider_call_id)
+    requests: list[dict[str, Any]] = []
+    flow_errors: list[dict[str, Any]] = []
+    for entry in state.journal:
+        if entry.kind == "flow_error" and entry.call_id == call.id:
+            flow_errors.append(entry.to_json())
+        elif entry.kind == "request" and (
+            entry.call_id == call.id
+            or any(n in (entry.path or "") or n.encode() in entry.raw_query for n in names)
+        ):
+            requests.append(entry.to_json())
+    callbacks = [d.to_json() for d in state.dispatcher if d.request.call_id == call.id]
+    return JSONResponse(
+        {"call": call_json(call), "callbacks": callbacks, "requests": requests, "flow_errors": flow_errors}
+    )
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/ui", page, methods=["GET"], name="dashboard"),
+        Route("/ui/stream", stream, methods=["GET"], name="dashboard_stream"),
+        Route("/ui/calls/{id}", call_details, methods=["GET"], name="dashboard_call"),
+        Mount("/ui/static", app=StaticFiles(directory=STATIC), name="dashboard_static"),
+    ]
