@@ -197,3 +197,18 @@ def test_a_bad_fault_file_stops_the_start(tmp_path: Path) -> None:
     rules.write_text("- {status: 200}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="status must be a number"):
         create_app(Settings(clock="virtual", faults=rules))
+
+
+def test_a_json_rpc_method_can_be_faulted_alone(control: Any) -> None:
+    cred = control.credentials("callr")[0]
+    auth = (cred["login"], cred["password"])
+
+    def rpc(method: str) -> httpx.Response:
+        body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": []}
+        return control.http.post("/json-rpc/v1.1/", json=body, auth=auth)
+
+    add_fault(control, provider="callr", rpc_method="system.get_timestamp", status=503, error="down")
+    faulted = rpc("system.get_timestamp")
+    assert faulted.status_code == 503
+    assert faulted.json()["error"]["data"]["detail"] == "down"
+    assert rpc("billing.get_prepaid_credit").status_code == 200

@@ -123,4 +123,6 @@ def rpc_response(body: dict[str, Any], status: int = 200, headers: dict[str, str
 def render_error(error: MockError, rpc_id: int | str | None = None) -> Response:
     code = code_of(error)
     headers = {"WWW-Authenticate": 'Basic realm="CALLR"'} if code is Code.AUTH_FAILED else None
-    return rpc_response(error_body(code, error.message, error.field, rpc_id), code.http_status, headers)
+    # A plain MockError is an injected fault or a bug: it keeps the HTTP status it was given.
+    status = error.status if type(error) is MockError else code.http_status
+    return rpc_response(error_body(code, error.message, error.field, rpc_id), status, headers)

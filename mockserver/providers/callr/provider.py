@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
@@ -14,10 +15,10 @@ from mockserver.core.errors import InvalidParameter, MockError
 from mockserver.core.plan import UnknownScenario
 from mockserver.providers.base import Provider, ProviderContext
 from mockserver.providers.callr.cdr import cdr_out, write_cdr
-from mockserver.providers.callr.errors import invalid, render_error
+from mockserver.providers.callr.errors import RpcError, invalid, render_error
 from mockserver.providers.callr.models import Account, App, CallInfo, CallrState, Target
 from mockserver.providers.callr.realtime import RealTime
-from mockserver.providers.callr.rpc import MethodTable
+from mockserver.providers.callr.rpc import MethodTable, decode
 from mockserver.providers.callr.webhooks import WebhookSender
 
 HASH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -27,6 +28,17 @@ class Callr(Provider):
     name = "callr"
     title = "CALLR JSON-RPC v1.1"
     path_prefixes = ("/json-rpc/",)
+
+    async def rpc_method(self, request: Request) -> str | None:
+        """The JSON-RPC method of a request, so fault rules can match ``rpc_method``."""
+        if request.method != "POST":
+            return None
+        try:
+            document = decode(await request.body())
+        except RpcError:  # a body the RPC layer will reject on its own, in its own words
+            return None
+        name = document.get("method") if isinstance(document, dict) else None
+        return name if isinstance(name, str) else None
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
