@@ -187,6 +187,23 @@ async def call_event(request: Request) -> Response:
     return JSONResponse(call_json(backend.get(call.id)))
 
 
+async def inbound_call(request: Request) -> Response:
+    """A call comes in to one of a provider's numbers: ``{"provider", "from", "to", "scenario"?}``."""
+    state = state_of(request)
+    body = await json_object(request)
+    provider = state.providers.get(str(body.get("provider")))
+    if provider is None:
+        raise ControlError(400, "invalid_inbound", f"provider must be one of {', '.join(state.providers)}")
+    from_, to, scenario = body.get("from"), body.get("to"), body.get("scenario")
+    if not isinstance(from_, str) or not isinstance(to, str) or not from_ or not to:
+        raise ControlError(400, "invalid_inbound", "from and to must be phone numbers")
+    if scenario is not None and (not isinstance(scenario, str) or scenario not in state.scenarios):
+        raise ControlError(400, "invalid_inbound", f"no scenario {scenario!r}")
+    call = provider.start_inbound(from_, to, scenario)
+    await state.dispatcher.settle()
+    return JSONResponse(call_json(state.backend.get(call.id)), 201)
+
+
 # -- journal and callbacks ---------------------------------------------------------------------
 async def list_requests(request: Request) -> Response:
     state = state_of(request)
@@ -390,6 +407,7 @@ def control_routes() -> list[BaseRoute]:
         Route("/calls", g(list_calls), methods=["GET"]),
         Route("/calls/{id}", g(get_call), methods=["GET"]),
         Route("/calls/{id}/events", g(call_event), methods=["POST"]),
+        Route("/inbound", g(inbound_call), methods=["POST"]),
         Route("/requests", g(list_requests), methods=["GET"]),
         Route("/journal", g(journal), methods=["GET"]),
         Route("/callbacks", g(list_callbacks), methods=["GET"]),

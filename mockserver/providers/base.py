@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.core.backend import CallBackend, CallUpdate
+from mockserver.core.calls import Call
 from mockserver.core.errors import MockError, TooManyRequests
 from mockserver.core.faults import FaultBook, FaultRule
 from mockserver.core.ids import IdFactory
@@ -43,6 +44,10 @@ class DroppedResponse(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+
+
+class NotImplementedInbound(MockError):
+    status = 501
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,26 @@ class Provider:
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title}
+
+    def start_inbound(self, from_: str, to: str, scenario: str | None) -> Call:
+        """A call comes in from ``from_`` to ``to`` (one of this provider's numbers), started through
+        ``POST /_mock/inbound``. The provider finds who owns ``to``, places the call with
+        ``direction=INBOUND`` and does what the provider does for inbound calls (an INCOMING_CALL
+        request, an inbound postback...). Raise a MockError (e.g. NotFound for an unknown number)."""
+        raise NotImplementedInbound(f"{self.name} does not emulate inbound calls yet")
+
+    # -- snapshots -------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """Everything this provider keeps (what reset() clears, plus credentials), as JSON-ready data.
+
+        Called by ``POST /_mock/snapshot``. Must round-trip through :meth:`restore`.
+        """
+        return {}
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Load what :meth:`snapshot` produced. Runs after reset() and after the neutral calls are back
+        in ``ctx.backend.store`` (so provider records can point at them); keys it does not know are
+        ignored and missing ones take their defaults."""
 
     # -- the core's news -------------------------------------------------------------------------
     def on_update(self, update: CallUpdate) -> None:

@@ -306,3 +306,12 @@ def test_a_forced_scenario_applies_to_every_new_call_until_reset(
     control.http.put("/_mock/forced-scenario", json={"name": "busy"})
     control.reset()
     assert control.http.get("/_mock/forced-scenario").json() == {"name": None}
+
+
+def test_inbound_calls_need_a_provider_that_emulates_them(control: Any) -> None:
+    r = control.http.post("/_mock/inbound", json={"provider": "apifonica", "from": "4420", "to": "4421"})
+    assert r.status_code == 501
+    assert r.json()["error"]["code"] == "not_implemented_inbound"
+    bad = control.http.post("/_mock/inbound", json={"provider": "nope", "from": "1", "to": "2"})
+    assert bad.status_code == 400
+    assert control.http.post("/_mock/inbound", json={"provider": "apifonica"}).status_code == 400
