@@ -13,7 +13,7 @@ import heapq
 import itertools
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -77,6 +77,10 @@ class VirtualClock:
             raise ClockError("a virtual clock never goes backwards")
         self._now = at
 
+    def restore(self, at: datetime) -> None:
+        """Put the clock at ``at``, backwards too: restoring a snapshot, with nothing scheduled."""
+        self._now = at
+
 
 def make_clock(mode: str, speed: float = 1.0, start: datetime | None = None) -> WallClock | VirtualClock:
     match ClockMode(mode):
@@ -91,13 +95,18 @@ def make_clock(mode: str, speed: float = 1.0, start: datetime | None = None) -> 
 DEFAULT_VIRTUAL_START = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC)
 
 
-@dataclass(order=True)
 class _Entry:
-    at: datetime
-    seq: int
-    action: Action = field(compare=False)
-    group: str | None = field(compare=False, default=None)
-    cancelled: bool = field(compare=False, default=False)
+    """One scheduled action. The heap holds ``(at, seq, entry)`` tuples, so ordering is by time, then by
+    scheduling order, and compares no Python objects."""
+
+    __slots__ = ("action", "at", "cancelled", "done", "group")
+
+    def __init__(self, at: datetime, action: Action, group: str | None) -> None:
+        self.at = at
+        self.action = action
+        self.group = group
+        self.cancelled = False
+        self.done = False  # popped from the heap (run or dropped)
 
 
 @dataclass(frozen=True)
@@ -105,13 +114,14 @@ class Timer:
     """A handle on a scheduled action, to cancel it."""
 
     _entry: _Entry
+    _scheduler: Scheduler
 
     @property
     def at(self) -> datetime:
         return self._entry.at
 
     def cancel(self) -> None:
-        self._entry.cancelled = True
+        self._scheduler._cancel(self._entry)
 
 
 Settle = Callable[[], Awaitable[None]]
@@ -128,47 +138,78 @@ class Scheduler:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._heap: list[_Entry] = []
+        self._heap: list[tuple[datetime, int, _Entry]] = []
+        self._groups: dict[str, set[_Entry]] = {}  # so ending a call cancels its timers in O(its timers)
+        self._live = 0  # entries in the heap, not cancelled
         self._seq = itertools.count()
         self._wakeup = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._advancing = asyncio.Lock()
         self.errors: list[BaseException] = []
 
+    @property
+    def advancing(self) -> asyncio.Lock:
+        """Held while :meth:`advance` runs: hold it to read or replace the state between instants."""
+        return self._advancing
+
     def call_at(self, at: datetime, action: Action, group: str | None = None) -> Timer:
-        entry = _Entry(at=max(at, self.clock.now()), seq=next(self._seq), action=action, group=group)
-        heapq.heappush(self._heap, entry)
+        entry = _Entry(max(at, self.clock.now()), action, group)
+        heapq.heappush(self._heap, (entry.at, next(self._seq), entry))
+        self._live += 1
+        if group is not None:
+            self._groups.setdefault(group, set()).add(entry)
         self._wakeup.set()
-        return Timer(entry)
+        return Timer(entry, self)
 
     def call_later(self, seconds: float, action: Action, group: str | None = None) -> Timer:
         return self.call_at(self.clock.now() + timedelta(seconds=max(seconds, 0.0)), action, group)
 
+    def _cancel(self, entry: _Entry) -> None:
+        if entry.cancelled or entry.done:
+            return
+        entry.cancelled = True
+        self._live -= 1
+        self._forget(entry)
+
+    def _forget(self, entry: _Entry) -> None:
+        if entry.group is not None:
+            members = self._groups.get(entry.group)
+            if members is not None:
+                members.discard(entry)
+                if not members:
+                    del self._groups[entry.group]
+
     def cancel_group(self, group: str) -> None:
-        for entry in self._heap:
-            if entry.group == group:
-                entry.cancelled = True
+        for entry in list(self._groups.get(group, ())):
+            self._cancel(entry)
 
     def pending(self) -> int:
-        return sum(1 for e in self._heap if not e.cancelled)
+        return self._live
 
     def next_due(self) -> datetime | None:
         self._drop_cancelled()
-        return self._heap[0].at if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
     def clear(self) -> None:
-        for entry in self._heap:
+        for _, _, entry in self._heap:
             entry.cancelled = True
+            entry.done = True
         self._heap.clear()
+        self._groups.clear()
+        self._live = 0
 
     def _drop_cancelled(self) -> None:
-        while self._heap and self._heap[0].cancelled:
-            heapq.heappop(self._heap)
+        while self._heap and self._heap[0][2].cancelled:
+            heapq.heappop(self._heap)[2].done = True
 
     def _pop_due(self, limit: datetime) -> _Entry | None:
         self._drop_cancelled()
-        if self._heap and self._heap[0].at <= limit:
-            return heapq.heappop(self._heap)
+        if self._heap and self._heap[0][0] <= limit:
+            entry = heapq.heappop(self._heap)[2]
+            entry.done = True
+            self._live -= 1
+            self._forget(entry)
+            return entry
         return None
 
     async def _run_entry(self, entry: _Entry) -> None:
