@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 
-from mockserver import __version__
+from mockserver import __version__, snapshot
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
@@ -36,6 +37,7 @@ from mockserver.settings import Settings
 from mockserver.state import AppState
 
 SHIPPED_SCENARIOS = Path(__file__).parent / "scenarios"
+log = logging.getLogger("mockserver")
 
 
 class ConfigError(Exception):
@@ -89,6 +91,26 @@ def load_fault_file(path: Path | None) -> list[Mapping[str, Any]]:
     if not isinstance(data, list) or not all(isinstance(rule, dict) for rule in data):
         raise ConfigError(f"{path}: expected a list of fault rules")
     return data
+
+
+def load_state_file(state: AppState, path: Path) -> None:
+    """Start from ``--state-file`` if it exists; one that cannot be loaded stops the start."""
+    if not path.parent.is_dir():
+        raise ConfigError(f"{path}: the folder of the state file does not exist")
+    try:
+        data = snapshot.read_file(path)
+        if data is not None:
+            state.restore(data)
+    except snapshot.SnapshotError as exc:
+        raise ConfigError(f"{path}: cannot load the state file: {exc}") from None
+
+
+def save_state_file(state: AppState, path: Path) -> None:
+    """Write the state on shutdown; a failure is logged (the server is stopping anyway)."""
+    try:
+        snapshot.write_file(path, snapshot.dumps(state.snapshot()))
+    except OSError as exc:
+        log.error("cannot write the state file %s: %s", path, exc)
 
 
 def create_app(
@@ -147,6 +169,9 @@ def create_app(
         state.providers[name] = provider
         backend.subscribe(provider.on_update, name)
 
+    if settings.state_file is not None:
+        load_state_file(state, settings.state_file)
+
     # Provider routes first: they carry the traffic that benchmarks and users care about.
     routes: list[BaseRoute] = []
     for name, provider in state.providers.items():
@@ -164,6 +189,8 @@ def create_app(
             runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
+            if settings.state_file is not None:
+                save_state_file(state, settings.state_file)
             if owns_client:
                 await client.aclose()
 

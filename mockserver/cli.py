@@ -102,6 +102,13 @@ def main() -> None:
     help="YAML list of fault rules loaded at start (see docs/faults.md).",
 )
 @click.option(
+    "--state-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar=_env("state_file"),
+    show_envvar=True,
+    help="JSON snapshot: loaded at start if it exists, written on shutdown and by POST /_mock/snapshot.",
+)
+@click.option(
     "--callback-timeout",
     type=click.FloatRange(min=0.01),
     default=DEFAULTS["callback_timeout"],
@@ -136,6 +143,7 @@ def serve(
     seed: int,
     credentials: Path | None,
     faults: Path | None,
+    state_file: Path | None,
     callback_timeout: float,
     journal_size: int,
     log_level: str,
@@ -153,6 +161,7 @@ def serve(
         seed=seed,
         credentials=credentials,
         faults=faults,
+        state_file=state_file,
         callback_timeout=callback_timeout,
         journal_size=journal_size,
         log_level=log_level,

@@ -26,6 +26,8 @@ def banner(state: AppState, base_url: str) -> str:
         for cred in creds:
             shown = ", ".join(f"{k}={_short(v)}" for k, v in cred.items() if v not in (None, [], ""))
             lines.append(f"  {provider}: {shown}")
+    if state.settings.state_file is not None:
+        lines.append(f"  state file: {state.settings.state_file} ({len(state.backend.store)} calls loaded)")
     lines.append(f"  control API: {base_url}/_mock/health")
     return "\n".join(lines)
 

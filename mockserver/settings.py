@@ -26,4 +26,5 @@ class Settings:
     journal_size: int = 10_000
     recording_delay: float = 5.0  # seconds after a recorded call ends until its recording is ready
     providers: tuple[str, ...] = field(default=())  # empty = every registered provider
+    state_file: Path | None = None  # JSON snapshot: loaded at start if it exists, written on shutdown
     log_level: str = "info"

@@ -8,6 +8,7 @@ from typing import Any
 
 from faker import Faker
 
+from mockserver import snapshot
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.control.sink import Sinks
 from mockserver.control.timeline import Timeline
@@ -61,6 +62,14 @@ class AppState:
         self.scenarios.reset_random()
         self.scenarios.forced = None
         self.faker.seed_instance(self.settings.seed)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON-ready data (see mockserver/snapshot.py)."""
+        return snapshot.take(self)
+
+    def restore(self, data: Any) -> None:
+        """Reset, then load a snapshot; raises SnapshotError (changing nothing) if it cannot be loaded."""
+        snapshot.restore(self, data)
 
     def credentials(self) -> Mapping[str, list[dict[str, Any]]]:
         return {name: provider.credentials() for name, provider in self.providers.items()}

@@ -40,6 +40,7 @@ SERVE_FLAGS = [
     "--seed",
     "--credentials",
     "--faults",
+    "--state-file",
     "--callback-timeout",
     "--journal-size",
     "--log-level",
@@ -118,6 +119,7 @@ def test_env_vars_fill_every_setting(
         "MOCKSERVER_CALLBACK_TIMEOUT": "2.5",
         "MOCKSERVER_JOURNAL_SIZE": "17",
         "MOCKSERVER_LOG_LEVEL": "warning",
+        "MOCKSERVER_STATE_FILE": str(tmp_path / "state.json"),
     }
     result = runner.invoke(main, ["serve"], env=env)
     assert result.exit_code == 0, result.output
@@ -127,6 +129,7 @@ def test_env_vars_fill_every_setting(
     assert (settings.scenarios, settings.credentials) == (tmp_path, tmp_path / "creds.yaml")
     assert (settings.seed, settings.callback_timeout, settings.journal_size) == (42, 2.5, 17)
     assert settings.log_level == "warning"
+    assert settings.state_file == tmp_path / "state.json"
 
 
 def test_a_bad_start_time_names_the_option(runner: CliRunner) -> None:

@@ -218,6 +218,12 @@ class Dispatcher:
         self._rewrites.clear()
         self._seq = itertools.count(1)
 
+    def load(self, deliveries: list[Delivery]) -> None:
+        """Put back deliveries from a snapshot, as records only: none is attempted or retried again."""
+        self.clear()
+        self._deliveries.extend(deliveries)
+        self._seq = itertools.count(max((d.seq for d in deliveries), default=0) + 1)
+
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000

@@ -6,6 +6,7 @@ Its JSON is a public contract, documented in docs/control-api.md. Errors answer
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from mockserver import snapshot
 from mockserver.callbacks.model import Delivery
 from mockserver.control import sink
 from mockserver.control.dashboard import dashboard_routes
@@ -382,6 +384,39 @@ async def delete_forced_scenario(request: Request) -> Response:
     return JSONResponse({"name": None})
 
 
+# -- snapshots ---------------------------------------------------------------------------------
+async def take_snapshot(request: Request) -> Response:
+    """The whole state as JSON (also written to --state-file, if the server has one)."""
+    state = state_of(request)
+    async with state.scheduler.advancing:
+        await state.dispatcher.settle()
+        text = snapshot.dumps(state.snapshot())
+    path = state.settings.state_file
+    if path is not None:
+        try:
+            await asyncio.to_thread(snapshot.write_file, path, text)
+        except OSError as exc:
+            raise ControlError(
+                500, "state_file_error", f"cannot write the state file {path}: {exc}"
+            ) from None
+    return Response(text, media_type="application/json")
+
+
+async def restore_snapshot(request: Request) -> Response:
+    """Reset, then load a snapshot; one that cannot be loaded answers 400 and changes nothing."""
+    state = state_of(request)
+    try:
+        data = json.loads(await request.body())
+    except (ValueError, RecursionError):
+        raise ControlError(400, "invalid_json", "the body is not valid JSON") from None
+    async with state.scheduler.advancing:
+        try:
+            state.restore(data)
+        except snapshot.SnapshotError as exc:
+            raise ControlError(400, "invalid_snapshot", str(exc)) from None
+    return JSONResponse({"status": "ok", "clock": clock_json(state), "calls": len(state.backend.store)})
+
+
 # -- credentials -------------------------------------------------------------------------------
 async def list_credentials(request: Request) -> Response:
     return JSONResponse(dict(state_of(request).credentials()))
@@ -417,6 +452,8 @@ def control_routes() -> list[BaseRoute]:
         Route("/credentials", g(list_credentials), methods=["GET"]),
         Route("/credentials/{provider}", g(add_credentials), methods=["POST"]),
         Route("/timeline", g(timeline), methods=["GET"]),
+        Route("/snapshot", g(take_snapshot), methods=["POST"]),
+        Route("/restore", g(restore_snapshot), methods=["POST"]),
         Route("/faults", g(list_faults), methods=["GET"]),
         Route("/faults", g(add_fault), methods=["POST"]),
         Route("/faults", g(clear_faults), methods=["DELETE"]),

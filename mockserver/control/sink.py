@@ -48,6 +48,9 @@ class Sinks:
     def clear(self) -> None:
         self._sinks.clear()
 
+    def items(self) -> list[tuple[str, Sink]]:
+        return list(self._sinks.items())
+
 
 async def received(request: Request, at: datetime) -> dict[str, Any]:
     body = (await request.body()).decode("utf-8", errors="replace")

@@ -87,3 +87,10 @@ class Timeline:
         self._entries.clear()
         self._seq = itertools.count(1)
         self.dropped = 0
+
+    def load(self, entries: list[dict[str, Any]], dropped: int) -> None:
+        """Put back entries from a snapshot; numbering goes on after them."""
+        self.clear()
+        self._entries.extend(entries)
+        self.dropped = dropped + max(len(entries) - len(self._entries), 0)
+        self._seq = itertools.count(max((int(e["seq"]) for e in entries), default=0) + 1)

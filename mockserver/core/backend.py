@@ -71,6 +71,15 @@ class PlaceCall:
     labels: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Pending:
+    """What a call has still to come besides its plan's steps (for snapshots)."""
+
+    presses: tuple[Press, ...] = ()  # scripted answers to prompts not yet asked
+    recording_seconds: int | None = None  # a live call whose scenario records
+    recording_due: tuple[datetime, int] | None = None  # an ended call's recording: when, how long
+
+
 @dataclass
 class _Prompt:
     on_digits: OnDigits
@@ -96,6 +105,7 @@ class CallBackend:
         self._presses: dict[str, list[Press]] = {}
         self._prompts: dict[str, _Prompt] = {}
         self._recordings: dict[str, int] = {}
+        self._due_recordings: dict[str, tuple[datetime, int]] = {}
 
     # -- reading ---------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -164,11 +174,20 @@ class CallBackend:
         return call
 
     def _start(self, call: Call, plan: CallPlan) -> None:
+        self._schedule_plan(call, plan)
+        if plan.recording_seconds:
+            self._recordings[call.id] = plan.recording_seconds
+
+    def _schedule_plan(self, call: Call, plan: CallPlan, after: datetime | None = None) -> None:
+        """Schedule the plan's steps and the ring timeout (only those due later than ``after``)."""
         offset = 0.0
         for step in plan.steps:
             offset += step.after
+            at = call.created_at + timedelta(seconds=offset)
+            if after is not None and at <= after:
+                continue
             self.scheduler.call_at(
-                call.created_at + timedelta(seconds=offset),
+                at,
                 self._step_action(
                     call.id,
                     step.state,
@@ -179,11 +198,9 @@ class CallBackend:
                 group=call.id,
             )
         timeout = call.ring_timeout if call.ring_timeout is not None else DEFAULT_RING_TIMEOUT
-        self.scheduler.call_at(
-            call.created_at + timedelta(seconds=timeout), self._ring_timeout(call.id), group=call.id
-        )
-        if plan.recording_seconds:
-            self._recordings[call.id] = plan.recording_seconds
+        give_up = call.created_at + timedelta(seconds=timeout)
+        if after is None or give_up > after:
+            self.scheduler.call_at(give_up, self._ring_timeout(call.id), group=call.id)
 
     def _step_action(
         self,
@@ -238,13 +255,13 @@ class CallBackend:
         self._presses.pop(call.id, None)
         seconds = self._recordings.pop(call.id, None)
         if seconds and call.state is CallState.COMPLETED and call.talk_seconds > 0:
-            self.scheduler.call_later(
-                self.recording_delay,
-                self._recording_ready(call.id, min(seconds, call.talk_seconds)),
-            )
+            seconds = min(seconds, call.talk_seconds)
+            timer = self.scheduler.call_later(self.recording_delay, self._recording_ready(call.id, seconds))
+            self._due_recordings[call.id] = (timer.at, seconds)
 
     def _recording_ready(self, call_id: str, seconds: int) -> Action:
         async def run() -> None:
+            self._due_recordings.pop(call_id, None)
             recording = Recording(id=self.ids.uuid(), seconds=seconds, created_at=self.now())
             call = replace(self.get(call_id), recording=recording)
             self.store.put(call)
@@ -332,3 +349,28 @@ class CallBackend:
         self._presses.clear()
         self._prompts.clear()
         self._recordings.clear()
+        self._due_recordings.clear()
+
+    # -- snapshots -------------------------------------------------------------------------------
+    def pending(self, call_id: str) -> Pending:
+        return Pending(
+            tuple(self._presses.get(call_id, ())),
+            self._recordings.get(call_id),
+            self._due_recordings.get(call_id),
+        )
+
+    def restore(self, call: Call, pending: Pending, plan: CallPlan | None, since: datetime) -> None:
+        """Put back a call from a snapshot taken at ``since``, telling no one. A live call resumes
+        ``plan``: its steps due after ``since``, and its ring timeout, are scheduled again (on a wall
+        clock that has moved on, those already due run at once); a prompt it was waiting on is gone."""
+        self.store.put(call)
+        if pending.recording_due is not None and call.recording is None:
+            at, seconds = self._due_recordings[call.id] = pending.recording_due
+            self.scheduler.call_at(at, self._recording_ready(call.id, seconds))
+        if not call.live:
+            return
+        self._presses[call.id] = list(pending.presses)
+        if pending.recording_seconds:
+            self._recordings[call.id] = pending.recording_seconds
+        if plan is not None:
+            self._schedule_plan(call, plan, after=since)

@@ -205,6 +205,20 @@ class FaultBook:
         self.startup = tuple(replace(self.add(body), id=f"startup-{n}") for n, body in enumerate(bodies, 1))
         self.reset()
 
+    def next_number(self) -> int:
+        """The number the next rule added at run time gets (``fault-N``), for snapshots."""
+        number = next(self._ids)
+        self._ids = itertools.count(number)
+        return number
+
+    def restore(self, rules: Iterable[tuple[FaultRule, int]], next_number: int) -> None:
+        """Put back the rules of a snapshot, with their hit counts, in place of those in force."""
+        self.clear()
+        for rule, hits in rules:
+            self._rules.append(rule)
+            self._hits[rule.id] = hits
+        self._ids = itertools.count(next_number)
+
     def listing(self) -> list[dict[str, Any]]:
         return [rule.to_json(self._hits.get(rule.id, 0)) for rule in self._rules]
 

@@ -28,3 +28,10 @@ class IdFactory:
 
     def reset(self) -> None:
         self._random = random.Random(self._seed)
+
+    def getstate(self) -> tuple[object, ...]:
+        """Where the generator is (for snapshots): ids continue from here after :meth:`setstate`."""
+        return self._random.getstate()
+
+    def setstate(self, state: tuple[object, ...]) -> None:
+        self._random.setstate(state)

@@ -83,3 +83,10 @@ class Journal:
         self._entries.clear()
         self._seq = itertools.count(1)
         self.dropped = 0
+
+    def load(self, entries: list[JournalEntry], dropped: int) -> None:
+        """Put back entries from a snapshot (without telling listeners); numbering goes on after them."""
+        self.clear()
+        self._entries.extend(entries)
+        self.dropped = dropped + max(len(entries) - len(self._entries), 0)
+        self._seq = itertools.count(entries[-1].seq + 1 if entries else 1)

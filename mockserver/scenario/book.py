@@ -35,6 +35,13 @@ class ScenarioBook:
         """Draw the same mix outcomes again, in the same order (after a reset)."""
         self._random = random.Random(self._seed)
 
+    def random_state(self) -> tuple[object, ...]:
+        """Where the mix generator is (for snapshots)."""
+        return self._random.getstate()
+
+    def set_random_state(self, state: tuple[object, ...]) -> None:
+        self._random.setstate(state)
+
     def add(self, scenario: Scenario) -> None:
         """Add ``scenario``, replacing one of the same name."""
         self._by_name[scenario.name] = scenario

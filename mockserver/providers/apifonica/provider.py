@@ -12,9 +12,16 @@ from mockserver.callbacks.model import RetryPolicy
 from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
 from mockserver.core.calls import Call, CallState
 from mockserver.core.errors import InvalidParameter, MockError
+from mockserver.core.serialize import random_from_data, random_to_data
 from mockserver.providers.apifonica.controller import FlowRunner, request_for
 from mockserver.providers.apifonica.errors import render_error
-from mockserver.providers.apifonica.models import Account, ApifonicaState, CallInfo
+from mockserver.providers.apifonica.models import (
+    Account,
+    ApifonicaState,
+    CallInfo,
+    state_from_data,
+    state_to_data,
+)
 from mockserver.providers.apifonica.render import event_fields
 from mockserver.providers.apifonica.xml import MakeCall
 from mockserver.providers.base import Provider, ProviderContext
@@ -80,6 +87,32 @@ class Apifonica(Provider):
     def reset(self) -> None:
         self.state.reset()
         self.flows.reset()
+
+    # -- snapshots -------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            **state_to_data(self.state),
+            "credential_ids": random_to_data(self.ctx.credential_ids.getstate()),
+        }
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Accounts (when the data has some), applications, calls and messages; the routes hold on to
+        ``self.state``, so it is filled in place. A <makeCall> leg still up will end with its A leg
+        again; a running XML flow does not resume."""
+        loaded = state_from_data(data)
+        ids = data.get("credential_ids")
+        if ids is not None:
+            self.ctx.credential_ids.setstate(random_from_data(ids, "providers.apifonica.credential_ids"))
+        if loaded.accounts:
+            self.state.accounts.clear()
+            self.state.accounts.update(loaded.accounts)
+        self.state.applications.update(loaded.applications)
+        self.state.calls.update(loaded.calls)
+        self.state.messages.update(loaded.messages)
+        for info in loaded.calls.values():
+            leg = self.ctx.backend.store.get(info.call_id)
+            if info.parent_call_id is not None and leg is not None and leg.live:
+                self.flows.legs.setdefault(info.parent_call_id, set()).add(leg.id)
 
     # -- calls -----------------------------------------------------------------------------------
     def parent_of(self, call: Call) -> Call | None:
