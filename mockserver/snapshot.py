@@ -37,6 +37,7 @@ from mockserver.core.serialize import (
     call_to_data,
     journal_entry_from_data,
     journal_entry_to_data,
+    loads_strict,
     press_from_data,
     press_to_data,
     random_from_data,
@@ -352,7 +353,7 @@ def read_file(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"cannot read it: {exc}") from None
     try:
-        return json.loads(text)
+        return loads_strict(text)
     except ValueError as exc:
         raise SnapshotError(f"not valid JSON: {exc}") from None
 

@@ -117,3 +117,14 @@ def test_a_bad_call_is_named_by_its_path(data: dict[str, object], message: str) 
     )
     with pytest.raises(SnapshotError, match=message.replace("(", r"\(").replace("+", r"\+")):
         call_from_data({**good, **data}, "call")
+
+
+def test_json_extensions_are_refused() -> None:
+    import pytest
+
+    from mockserver.core.serialize import loads_strict
+
+    assert loads_strict('{"a": 1.5}') == {"a": 1.5}
+    for text in ('{"a": NaN}', '{"a": Infinity}', "[-Infinity]"):
+        with pytest.raises(ValueError, match="is not valid JSON"):
+            loads_strict(text)

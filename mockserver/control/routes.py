@@ -7,7 +7,6 @@ Its JSON is a public contract, documented in docs/control-api.md. Errors answer
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -27,6 +26,7 @@ from mockserver.core.clock import ClockError
 from mockserver.core.errors import MockError
 from mockserver.core.faults import FaultError
 from mockserver.core.machine import IllegalTransition, can_move
+from mockserver.core.serialize import loads_strict
 from mockserver.scenario.loader import parse_scenarios
 from mockserver.scenario.model import ScenarioError
 from mockserver.state import AppState
@@ -66,7 +66,7 @@ async def json_object(request: Request) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
+        body = loads_strict(raw)
     except ValueError:
         raise ControlError(400, "invalid_json", "the body is not valid JSON") from None
     if not isinstance(body, dict):
@@ -406,7 +406,7 @@ async def restore_snapshot(request: Request) -> Response:
     """Reset, then load a snapshot; one that cannot be loaded answers 400 and changes nothing."""
     state = state_of(request)
     try:
-        data = json.loads(await request.body())
+        data = loads_strict(await request.body())
     except (ValueError, RecursionError):
         raise ControlError(400, "invalid_json", "the body is not valid JSON") from None
     async with state.scheduler.advancing:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -306,3 +307,13 @@ def journal_entry_from_data(data: Any, where: str) -> JournalEntry:
         raw_headers=headers,
         raw_body=f.binary("body", ""),
     )
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """``json.loads`` without Python's extensions: ``NaN`` and ``Infinity`` are errors (ValueError), so
+    nothing loaded can later fail to render as JSON."""
+    return json.loads(text, parse_constant=_no_constant)
