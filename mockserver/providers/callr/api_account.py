@@ -40,7 +40,7 @@ def methods(api: Callr) -> list[Method]:
         if not name or len(name) > 64:
             raise invalid("name", "name must be 1 to 64 characters")
         key = ApiKey(
-            next(state.api_key_ids), name, ids.token(100, HEX), inv.caller.account.login, api.ctx.now()
+            state.api_key_ids.take(), name, ids.token(100, HEX), inv.caller.account.login, api.ctx.now()
         )
         state.api_keys[key.token] = key
         return api_key_json(key, None, with_token=True)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.providers.callr import params
 from mockserver.providers.callr.errors import invalid, not_found
-from mockserver.providers.callr.models import App
+from mockserver.providers.callr.models import App, Did
 from mockserver.providers.callr.params import Arg, Kind, Schema
-from mockserver.providers.callr.render import app_json
+from mockserver.providers.callr.render import app_json, did_json
 from mockserver.providers.callr.rpc import Invocation, Method, method
 from mockserver.providers.callr.vocabulary import Package
 
@@ -55,6 +55,9 @@ def check_name(name: str) -> str:
 def methods(api: Callr) -> list[Method]:
     state = api.state
 
+    def dids(app: App) -> list[Did]:
+        return [d for d in state.dids.values() if d.app == app.hash]
+
     def own(inv: Invocation, hash_: str) -> App:
         app = state.apps.get(hash_)
         if app is None or app.login != inv.caller.account.login:
@@ -88,15 +91,21 @@ def methods(api: Callr) -> list[Method]:
         checked = app.params if args[2] is None else check_params(app.package, args[2])
         app = replace(app, name=name, params=checked, updated=api.ctx.now())
         state.apps[app.hash] = app
-        return app_json(app)
+        return app_json(app, dids(app))
 
     @method("apps.get", Arg("hash", Kind.STRING))
     def get(inv: Invocation, args: list[Any]) -> dict[str, Any]:
-        return app_json(own(inv, args[0]))
+        app = own(inv, args[0])
+        return app_json(app, dids(app))
 
     @method("apps.delete", Arg("hash", Kind.STRING))
     def delete(inv: Invocation, args: list[Any]) -> bool:
-        del state.apps[own(inv, args[0]).hash]
+        """Deletes the app; its DIDs stay on the account, unassigned."""
+        app = own(inv, args[0])
+        for did in dids(app):
+            state.dids[did.hash] = replace(did, app=None)
+            api.webhooks.emit(did.login, "did.unassigned", did_json(state.dids[did.hash]))
+        del state.apps[app.hash]
         return True
 
     def listing(inv: Invocation) -> list[App]:
@@ -104,7 +113,7 @@ def methods(api: Callr) -> list[Method]:
 
     @method("apps.get_list", Arg("with_dids", Kind.BOOL, nullable=True, optional=True))
     def get_list(inv: Invocation, args: list[Any]) -> list[dict[str, Any]]:
-        return [app_json(a) for a in listing(inv)]
+        return [app_json(a, dids(a) if args[0] else ()) for a in listing(inv)]
 
     @method(
         "apps.search",
@@ -115,7 +124,7 @@ def methods(api: Callr) -> list[Method]:
         filters = params.options(args[0], params.APP_SEARCH_FILTERS, "filters")
         paging = params.options(args[1], params.SEARCH_OPTIONS)
         wanted = (filters.get("name") or "").lower()
-        hits = [app_json(a) for a in listing(inv) if wanted in a.name.lower()]
+        hits = [app_json(a, dids(a)) for a in listing(inv) if wanted in a.name.lower()]
         offset, quantity = paging.get("offset") or 0, paging.get("quantity") or 50
         page = hits[offset : offset + quantity]
         return {

@@ -9,12 +9,13 @@ from mockserver.providers.callr import params
 from mockserver.providers.callr.errors import invalid, not_found
 from mockserver.providers.callr.models import Target
 from mockserver.providers.callr.params import Arg, Kind
-from mockserver.providers.callr.render import parse_datetime
 from mockserver.providers.callr.rpc import Invocation, Method, method
 from mockserver.providers.callr.vocabulary import Package, call_status_word
 
 if TYPE_CHECKING:
     from mockserver.providers.callr.provider import Callr
+
+MAX_MESSAGES = 10  # per broadcast (mock's choice)
 
 
 def methods(api: Callr) -> list[Method]:
@@ -49,6 +50,37 @@ def methods(api: Callr) -> list[Method]:
         )
         return request_hash
 
+    @method(
+        "calls.broadcast_1",
+        Arg("target", Kind.OBJECT),
+        Arg("messages", Kind.ARRAY),
+        Arg("options", Kind.OBJECT, nullable=True, optional=True),
+    )
+    def broadcast(inv: Invocation, args: list[Any]) -> str:
+        """Calls ``target`` and plays ``messages`` (media ids or ``TTS|voice|text``) ``loop`` times once
+        answered; returns the request id ``calls.get_status_1`` takes. ``direct_to_voicemail`` makes
+        the call go to the ``voicemail`` scenario unless X-Mock-Scenario says otherwise (mock's choice)."""
+        account = inv.caller.account
+        target = params.target(args[0])
+        if not args[1] or len(args[1]) > MAX_MESSAGES:
+            raise invalid("messages", f"messages must hold 1 to {MAX_MESSAGES} medias")
+        mine = {m.id for m in state.media.values() if m.login == account.login}
+        messages = tuple(params.media(m, f"messages[{i}]", mine.__contains__) for i, m in enumerate(args[1]))
+        options = params.options(args[2], params.BROADCAST_OPTIONS)
+        scenario = inv.scenario or ("voicemail" if options.get("direct_to_voicemail") else None)
+        request_hash = api.new_hash()
+        info = api.place_call(
+            login=account.login,
+            app=None,
+            target=Target(target["number"], target["timeout"]),
+            cli=options.get("cli") or account.cli,
+            cdr_field=options.get("cdr_field") or "",
+            scenario=scenario,
+            request_hash=request_hash,
+        )
+        info.messages, info.loop = messages, options.get("loop") or 1
+        return request_hash
+
     @method("calls.hangup", Arg("callid", Kind.INT), Arg("options", Kind.ANY, optional=True))
     def hangup(inv: Invocation, args: list[Any]) -> bool:
         """Ends a live call; ``false`` for a call that has already ended."""
@@ -81,12 +113,7 @@ def methods(api: Callr) -> list[Method]:
         kind, start, end, app, did = args
         if kind not in ("IN", "OUT"):
             raise invalid("type", "type must be IN or OUT")
-        bounds = []
-        for name, text in (("from", start), ("to", end)):
-            try:
-                bounds.append(parse_datetime(text))
-            except ValueError:
-                raise invalid(name, f"{name} must be YYYY-MM-DD HH:MM:SS (UTC)") from None
+        bounds = params.period(start, end)
         login = inv.caller.account.login
         rows = [
             cdr
@@ -95,8 +122,8 @@ def methods(api: Callr) -> list[Method]:
             and cdr.type == kind
             and bounds[0] <= cdr.start.replace(microsecond=0) <= bounds[1]
             and app in (None, cdr.app_hash)
-            and did is None  # no DIDs are emulated yet: a DID filter matches no outbound CDR
+            and did in (None, cdr.did_hash)  # outbound CDRs have no DID: a DID filter skips them
         ]
         return [cdr.record for cdr in sorted(rows, key=lambda c: (c.start, c.record["callid"]))]
 
-    return [realtime, hangup, get_status, cdr_get]
+    return [realtime, broadcast, hangup, get_status, cdr_get]

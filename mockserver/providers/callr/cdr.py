@@ -9,7 +9,7 @@ from typing import Any
 from mockserver.core.calls import Call
 from mockserver.providers.callr.models import CallInfo, Cdr
 from mockserver.providers.callr.render import datetime_text
-from mockserver.providers.callr.vocabulary import dial_status, hangup_cause, hangup_source
+from mockserver.providers.callr.vocabulary import dial_status, hangup_cause, hangup_source, hangup_source_in
 
 CENT = Decimal("0.01")
 
@@ -79,12 +79,51 @@ def cdr_out(call: Call, info: CallInfo, now: datetime | None = None) -> dict[str
     }
 
 
+def cdr_in(call: Call, info: CallInfo, now: datetime | None = None) -> dict[str, Any]:
+    """The CDR.In of an inbound call on a DID (``did`` is set); the caller is the remote party."""
+    assert info.did is not None
+    ended = call.ended_at
+    iso, kind, _label = number_facts(info.cli)
+    duration = int(((ended or now or call.created_at) - call.created_at).total_seconds())
+    answered = call.talk_seconds
+    return {
+        "answer": datetime_text(call.answered_at),
+        "billing_customer_cost_label": number_facts(info.did.intl_number)[2],
+        "billing_customer_credit_eur": "0.00",
+        "billing_customer_debit_eur": cents(debit_cents(call)),
+        "callid": info.callid,
+        "cli_country_code": iso,
+        "cli_name": "",
+        "cli_number": info.cli,
+        "cli_number_type": kind,
+        "cli_pres": "allowed_passed_screen",
+        "customer_field": info.cdr_field,
+        "did_hash": info.did.hash,
+        "did_intl_number": info.did.intl_number,
+        "duration": duration,
+        "duration_answered": answered,
+        "duration_billed": answered,
+        "hangup": datetime_text(ended),
+        "hangupcause": 0 if ended is None else hangup_cause(call.state),
+        "hangupsource": "" if ended is None else hangup_source_in(call),
+        "package_name": info.app.package.value if info.app else "",
+        "scenario_hash": info.app.hash if info.app else "",
+        "scenario_name": info.app.name if info.app else "",
+        "start": datetime_text(call.created_at),
+    }
+
+
+def cdr_of(call: Call, info: CallInfo, now: datetime | None = None) -> dict[str, Any]:
+    return cdr_in(call, info, now) if info.inbound else cdr_out(call, info, now)
+
+
 def write_cdr(call: Call, info: CallInfo) -> Cdr:
     return Cdr(
         login=info.login,
-        type="OUT",
+        type="IN" if info.inbound else "OUT",
         start=call.created_at,
         app_hash=info.app.hash if info.app else "",
         debit=debit_cents(call),
-        record=cdr_out(call, info),
+        record=cdr_of(call, info),
+        did_hash=info.did.hash if info.did else "",
     )

@@ -42,6 +42,7 @@ class Code(Enum):
     NOT_FOUND = (200, 110, "NOT_FOUND")
     MISSING_PROPERTY = (200, 150, "MISSING_PROPERTY")
     INVALID_PROPERTY_VALUE = (200, 151, "INVALID_PROPERTY_VALUE")
+    APP_CANNOT_HAVE_DID = (200, 205, "APP_CANNOT_HAVE_DID")
     # Transport errors outside the JSON-RPC endpoint (router 404/405 under /json-rpc/).
     NO_SUCH_PATH = (404, -32600, "Invalid Request")
     HTTP_METHOD_NOT_ALLOWED = (405, -32600, "Invalid Request")

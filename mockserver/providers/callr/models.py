@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +13,19 @@ from mockserver.providers.callr.vocabulary import Package
 FIRST_CALLID = 1_000_000_001
 #: Prepaid credit of a fresh account, in cents (callr.md §9.13: "1000.00").
 STARTING_CREDIT = Decimal("1000.00")
+#: The first media library id (ints, like the docs' ``10112211``; mock's choice).
+FIRST_MEDIA_ID = 10_000_001
+
+
+@dataclass
+class Counter:
+    """Hands out increasing integers; its ``value`` (the next one) is what a snapshot keeps."""
+
+    value: int
+
+    def take(self) -> int:
+        self.value += 1
+        return self.value - 1
 
 
 @dataclass(frozen=True)
@@ -81,9 +93,129 @@ class CallInfo:
     app: App | None
     cli: str
     cdr_field: str
-    request_hash: str | None = None  # outbound Real-Time calls
+    request_hash: str | None = None  # outbound Real-Time calls and broadcasts
     parent_call_id: str | None = None  # neutral id of the Real-Time call that dialled this leg
     callid_in: int = 0
+    did: Did | None = None  # inbound calls: the number called
+    c2c_hash: str | None = None  # click-to-call legs: the CLICKTOCALL.Call, and which side
+    c2c_side: str = ""
+    messages: tuple[int | str, ...] = ()  # broadcasts: what is played, ``loop`` times
+    loop: int = 0
+
+    @property
+    def inbound(self) -> bool:
+        return self.did is not None
+
+
+@dataclass(frozen=True)
+class Did:
+    """A number the account bought (DID object); ``app`` is the app it is assigned to."""
+
+    hash: str
+    login: str
+    intl_number: str
+    local_number: str
+    local_number_f: str
+    country_code: str
+    type: str
+    klass: str  # "CLASSIC" | "GOLD" (``class`` in JSON)
+    area_code_id: int
+    app: str | None = None
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A ``did/store.reserve`` order: numbers held for ``login`` until ``expire`` (mock clock)."""
+
+    token: str
+    login: str
+    area_code_id: int
+    klass: str
+    items: tuple[Did, ...]
+    created: datetime
+    expire: datetime
+
+
+@dataclass
+class LegStatus:
+    """CLICKTOCALL.Call.Status of one side; empty (``{}``) until that side is dialled."""
+
+    callid: int = 0
+    number: str = ""
+    status: str = ""
+    tried: int = 0  # ``try``
+
+
+@dataclass
+class ClickToCall:
+    hash: str
+    login: str
+    app: str
+    a_targets: tuple[Target, ...]
+    b_targets: tuple[Target, ...]
+    cli: str
+    cdr_field: str
+    created: datetime
+    scheduled: datetime
+    updated: datetime
+    started: datetime | None = None
+    a: LegStatus = field(default_factory=LegStatus)
+    b: LegStatus = field(default_factory=LegStatus)
+    a_call: str | None = None  # neutral id of the A leg being dialled or talking
+    b_call: str | None = None
+    a_next: int = 0  # index of the next A target in this attempt
+    b_next: int = 0
+    finished: bool = False
+
+
+@dataclass
+class Sms:
+    hash: str
+    login: str
+    type: str  # "OUT" | "IN"
+    sender: str
+    to: str
+    text: str
+    encoding: str  # "GSM" | "UNICODE"
+    parts: int
+    nature: str
+    options: dict[str, Any]
+    user_data: str
+    debit: Decimal
+    created: datetime
+    updated: datetime
+    status: str = "CREATED"
+    status_error: str = ""
+    sent: datetime | None = None
+    received: datetime | None = None
+    path: str = "delivered"  # which lifecycle it follows (sms.TIMELINE)
+
+
+@dataclass
+class Media:
+    id: int
+    hash: str
+    login: str
+    name: str
+    created: datetime
+    status: str = "PENDING_CONTENT"
+    content: str = ""
+    voice: str = ""
+    duration: int = 0
+    tags: dict[str, list[str]] = field(default_factory=dict)
+    category: list[str] = field(default_factory=list)
+    recording: str = ""  # the ``record`` file it was made from
+    ready_at: datetime | None = None  # when PROCESSING content becomes READY
+
+
+@dataclass(frozen=True)
+class Charge:
+    """Something besides a call taken off the prepaid credit (an SMS, a DID)."""
+
+    login: str
+    amount: Decimal  # cents
+    at: datetime
+    label: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +226,7 @@ class Cdr:
     app_hash: str
     debit: Decimal  # cents
     record: dict[str, Any]  # the CDR.Out / CDR.In object
+    did_hash: str = ""  # inbound calls: the DID called
 
 
 @dataclass
@@ -107,16 +240,39 @@ class CallrState:
     requests: dict[str, str] = field(default_factory=dict)  # request hash → neutral call id
     cdrs: list[Cdr] = field(default_factory=list)
     webhooks: dict[str, Webhook] = field(default_factory=dict)  # by hash
-    callids: itertools.count[int] = field(default_factory=lambda: itertools.count(FIRST_CALLID))
-    api_key_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    dids: dict[str, Did] = field(default_factory=dict)  # bought numbers, by hash
+    reservations: dict[str, Reservation] = field(default_factory=dict)  # by token
+    clicktocalls: dict[str, ClickToCall] = field(default_factory=dict)  # by hash
+    sms: dict[str, Sms] = field(default_factory=dict)  # by hash
+    media: dict[int, Media] = field(default_factory=dict)  # by id
+    recordings: dict[str, tuple[str, int]] = field(default_factory=dict)  # ``record`` file → (login, s)
+    charges: list[Charge] = field(default_factory=list)
+    media_ids: Counter = field(default_factory=lambda: Counter(FIRST_MEDIA_ID))
+    callids: Counter = field(default_factory=lambda: Counter(FIRST_CALLID))
+    api_key_ids: Counter = field(default_factory=lambda: Counter(1))
 
     def by_callid(self, callid: int) -> CallInfo | None:
         return next((info for info in self.calls.values() if info.callid == callid), None)
 
     def credit(self, login: str) -> Decimal:
-        return STARTING_CREDIT - sum((c.debit for c in self.cdrs if c.login == login), Decimal("0"))
+        calls = sum((c.debit for c in self.cdrs if c.login == login), Decimal("0"))
+        other = sum((c.amount for c in self.charges if c.login == login), Decimal("0"))
+        texts = sum((s.debit for s in self.sms.values() if s.login == login), Decimal("0"))
+        return STARTING_CREDIT - calls - other - texts
+
+    def did_by_number(self, number: str) -> Did | None:
+        digits = number.lstrip("+")
+        return next((d for d in self.dids.values() if d.intl_number.lstrip("+") == digits), None)
 
     def reset(self) -> None:
+        self.dids.clear()
+        self.reservations.clear()
+        self.clicktocalls.clear()
+        self.sms.clear()
+        self.media.clear()
+        self.recordings.clear()
+        self.charges.clear()
+        self.media_ids = Counter(FIRST_MEDIA_ID)
         self.api_keys.clear()
         self.api_keys_used.clear()
         self.sessions.clear()
@@ -125,5 +281,5 @@ class CallrState:
         self.requests.clear()
         self.cdrs.clear()
         self.webhooks.clear()
-        self.callids = itertools.count(FIRST_CALLID)
-        self.api_key_ids = itertools.count(1)
+        self.callids = Counter(FIRST_CALLID)
+        self.api_key_ids = Counter(1)

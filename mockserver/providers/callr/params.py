@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -222,10 +223,44 @@ ACTIONS10: Schema = {
 }
 
 REALTIME_CALL_OPTIONS: Schema = {"cdr_field": CDR_FIELD, "cli": CLI}
+CLICKTOCALL_START_OPTIONS: Schema = {"cdr_field": CDR_FIELD, "cli": CLI, "schedule": DATETIME}
+BROADCAST_OPTIONS: Schema = {
+    "cdr_field": CDR_FIELD,
+    "cli": CLI,
+    "direct_to_voicemail": FLAG,
+    "loop": Field(Kind.INT, low=1, high=10),
+}
+TTS_OPTIONS: Schema = {"rate": Field(Kind.INT, low=1, high=100)}
+#: Text-to-Speech voices (seed "Media.Library.voice").
+TTS_VOICES = (
+    "TTS_DE-DE_ANNA",
+    "TTS_DE-DE_YANNICK",
+    "TTS_EN-GB_DANIEL",
+    "TTS_EN-GB_SERENA",
+    "TTS_FR-FR_AUDREY",
+    "TTS_FR-FR_SEBASTIEN",
+    "TTS_FR-FR_THOMAS",
+    "TTS_FR-FR_VIRGINIE",
+    "TTS_IT-IT_PAOLO",
+    "TTS_IT-IT_SILVIA",
+    "TTS_NL-BE_ELLEN",
+    "TTS_NL-NL_CLAIRE",
+    "TTS_NL-NL_XANDER",
+)
 WEBHOOK_OPTIONS: Schema = {
     "format": Field(Kind.STRING, choices=("JSON",)),
     "hmac_algo": Field(Kind.STRING, choices=("MD5", "SHA1", "SHA256", "SHA512")),
     "hmac_secret": Field(Kind.STRING, pattern=r"(?s).{8,1024}", format="8 to 1024 characters"),
+}
+SMS_OPTIONS: Schema = {
+    "flash_message": FLAG,
+    "force_encoding": Field(Kind.STRING, choices=("GSM", "UNICODE")),
+    "nature": Field(Kind.STRING, choices=("ALERTING", "MARKETING")),
+    "user_data": CDR_FIELD,
+    "webhook": Field(
+        Kind.OBJECT,
+        schema={"endpoint": URL, "options": Field(Kind.OBJECT, schema=WEBHOOK_OPTIONS)},
+    ),
 }
 SEARCH_OPTIONS: Schema = {
     "offset": Field(Kind.INT, low=0),
@@ -244,3 +279,36 @@ def target(value: Any, path: str = "target") -> dict[str, Any]:
 def options(value: Any, schema: Schema, path: str = "options") -> dict[str, Any]:
     """An optional options object (null = none)."""
     return {} if value is None else check_object(value, schema, path)
+
+
+def datetime_value(value: str, path: str) -> datetime:
+    """A ``datetime`` (``YYYY-MM-DD HH:MM:SS``, UTC)."""
+    try:
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        raise invalid(path, f"{path} must be YYYY-MM-DD HH:MM:SS (UTC)") from None
+
+
+def period(start: str, end: str) -> tuple[datetime, datetime]:
+    """The ``from``/``to`` params of a listing."""
+    return datetime_value(start, "from"), datetime_value(end, "to")
+
+
+def media(value: Any, path: str, known: Any) -> int | str:
+    """A media: a library id (``known(id)`` says whether the account has it) or ``TTS|VOICE|text``."""
+    if is_kind(value, Kind.INT):
+        if not known(value):
+            raise invalid(path, f"{path}: no media {value} in the library")
+        media_id: int = value
+        return media_id
+    if not isinstance(value, str):
+        raise invalid(path, f"{path} must be a media id or TTS|voice|text")
+    kind, _, rest = value.partition("|")
+    voice, sep, text = rest.partition("|")
+    if kind != "TTS" or not sep:
+        raise invalid(path, f"{path} must be a media id or TTS|voice|text")
+    if voice not in TTS_VOICES:
+        raise invalid(path, f"{path}: unknown voice {voice!r}")
+    if not text.strip():
+        raise invalid(path, f"{path}: the TTS text is empty")
+    return value

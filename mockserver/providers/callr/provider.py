@@ -10,15 +10,20 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
-from mockserver.core.calls import Call, CallState
-from mockserver.core.errors import InvalidParameter, MockError
+from mockserver.core.calls import Call, CallState, Direction
+from mockserver.core.errors import Conflict, InvalidParameter, MockError, NotFound
 from mockserver.core.plan import UnknownScenario
 from mockserver.providers.base import Provider, ProviderContext
-from mockserver.providers.callr.cdr import cdr_out, write_cdr
+from mockserver.providers.callr.api_media import arm
+from mockserver.providers.callr.broadcast import Broadcasts
+from mockserver.providers.callr.cdr import cdr_of, write_cdr
+from mockserver.providers.callr.clicktocall import ClickToCallRunner
 from mockserver.providers.callr.errors import RpcError, invalid, render_error
 from mockserver.providers.callr.models import Account, App, CallInfo, CallrState, Target
 from mockserver.providers.callr.realtime import RealTime
 from mockserver.providers.callr.rpc import MethodTable, decode
+from mockserver.providers.callr.sms import SmsCenter
+from mockserver.providers.callr.snapshot import SnapshotError, load_state, state_json
 from mockserver.providers.callr.webhooks import WebhookSender
 
 HASH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -45,18 +50,36 @@ class Callr(Provider):
         self.state = CallrState()
         self.realtime = RealTime(self)
         self.webhooks = WebhookSender(self)
+        self.broadcasts = Broadcasts(self)
+        self.clicktocall = ClickToCallRunner(self)
+        self.sms = SmsCenter(self)
         self.methods = self.build_methods()
         for entry in ctx.credentials or ({},):
             self.add_credentials(entry)
 
     def build_methods(self) -> MethodTable:
-        from mockserver.providers.callr import api_account, api_apps, api_calls, api_webhooks
+        from mockserver.providers.callr import (
+            api_account,
+            api_apps,
+            api_calls,
+            api_clicktocall,
+            api_dids,
+            api_lists,
+            api_media,
+            api_sms,
+            api_webhooks,
+        )
 
         return MethodTable(
             [
                 *api_account.methods(self),
                 *api_apps.methods(self),
                 *api_calls.methods(self),
+                *api_clicktocall.methods(self),
+                *api_dids.methods(self),
+                *api_lists.methods(self),
+                *api_media.methods(self),
+                *api_sms.methods(self),
                 *api_webhooks.methods(self),
             ]
         )
@@ -102,6 +125,26 @@ class Callr(Provider):
         self.state.reset()
         self.realtime.reset()
 
+    # -- snapshots -------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """Accounts, keys, sessions, apps, DIDs, calls' CALLR facts, CDRs, SMS, media, webhooks and
+        the id counters. Real-Time loops in flight are not kept (docs/providers/callr.md)."""
+        return state_json(self.state)
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        try:
+            load_state(self.state, data)
+        except (SnapshotError, TypeError, KeyError, ValueError) as exc:
+            raise InvalidParameter(f"not a CALLR snapshot: {exc}", field="providers.callr") from None
+        # What runs on the provider's own timers picks up where it was.
+        for sms in self.state.sms.values():
+            self.sms.send(sms)
+        for media in self.state.media.values():
+            arm(self, media)
+        for c2c in self.state.clicktocalls.values():
+            if c2c.started is None:
+                self.clicktocall.schedule(c2c)
+
     # -- calls -----------------------------------------------------------------------------------
     def place_call(
         self,
@@ -116,7 +159,7 @@ class Callr(Provider):
         request_hash: str | None = None,
     ) -> CallInfo:
         """An outbound call (or a dialout leg of ``parent``), registered with its CALLR facts."""
-        callid = next(self.state.callids)
+        callid = self.state.callids.take()
         try:
             call = self.ctx.backend.place(
                 PlaceCall(
@@ -155,18 +198,48 @@ class Callr(Provider):
         if info is None:  # the creating method registers the call right after placing it
             return
         state = update.transition.state
+        way = "inbound" if info.inbound else "outbound"
         if state is CallState.ANSWERED:
-            self.webhooks.emit(
-                info.login, "call.outbound_start", cdr_out(call, info, self.ctx.now()), call.id
-            )
+            self.webhooks.emit(info.login, f"call.{way}_start", cdr_of(call, info, self.ctx.now()), call.id)
             self.realtime.on_answered(call, info)
+            self.broadcasts.on_answered(call, info)
         elif state.terminal:
             cdr = write_cdr(call, info)
             self.state.cdrs.append(cdr)
-            self.webhooks.emit(info.login, "call.outbound_hangup", cdr.record, call.id)
+            self.webhooks.emit(info.login, f"call.{way}_hangup", cdr.record, call.id)
             self.realtime.on_ended(call, info)
         if info.parent_call_id is not None:
             self.tell_parent(info.parent_call_id, call)
+        if info.c2c_hash is not None:
+            self.clicktocall.on_leg(call, info)
+
+    # -- inbound calls (POST /_mock/inbound) -----------------------------------------------------
+    def start_inbound(self, from_: str, to: str, scenario: str | None) -> Call:
+        """A call to one of the account's DIDs (bought through ``did/store.*``) reaches the app it is
+        assigned to: a REALTIME10 app gets an ``INCOMING_CALL`` request once the call is picked up."""
+        did = self.state.did_by_number(to)
+        if did is None:
+            raise NotFound(f"no CALLR account owns {to}: buy it with did/store.buy_order")
+        app = self.state.apps.get(did.app or "")
+        if app is None:
+            raise Conflict(f"DID {did.intl_number} is not assigned to an app (apps.assign_did)")
+        callid = self.state.callids.take()
+        call = self.ctx.backend.place(
+            PlaceCall(
+                provider=self.name,
+                account=did.login,
+                from_=from_,
+                to=did.intl_number,
+                provider_call_id=str(callid),
+                direction=Direction.INBOUND,
+                scenario=scenario,
+            )
+        )
+        info = CallInfo(
+            call_id=call.id, callid=callid, login=did.login, app=app, cli=from_, cdr_field="", did=did
+        )
+        self.state.calls[call.id] = info
+        return call
 
     def tell_parent(self, parent_id: str, leg: Call) -> None:
         async def tell() -> None:

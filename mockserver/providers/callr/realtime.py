@@ -93,8 +93,10 @@ class RealTime:
         if session is None:
             return
 
+        first_status = RtStatus.INCOMING_CALL if info.inbound else RtStatus.UP
+
         async def first() -> None:
-            await self.exchange(session, "", "")
+            await self.exchange(session, "", "", first_status)
 
         self.backend.schedule(call.id, 0, first)
 
@@ -120,7 +122,12 @@ class RealTime:
                     self.backend.hangup(leg, Party.CALLER, "the Real-Time call ended")
             self.leave_room(session)
             self.tell(session, call, RtStatus.HANGUP, session.result, session.error)
-        elif call.answered_at is None and info.parent_call_id is None and info.app is not None:
+        elif (
+            call.answered_at is None
+            and info.parent_call_id is None
+            and info.app is not None
+            and not info.inbound
+        ):
             unanswered = self.open(call, info)
             if unanswered is not None:
                 self.sessions.pop(call.id, None)
@@ -166,12 +173,14 @@ class RealTime:
             and (step is None or session.step == step)
         )
 
-    async def exchange(self, session: Session, result: str, error: str) -> None:
+    async def exchange(
+        self, session: Session, result: str, error: str, status: RtStatus = RtStatus.UP
+    ) -> None:
         """POST the result of the last command; run the command the app answers."""
         if not self.live(session):
             return
         call = self.backend.get(session.call_id)
-        request = self.request(session, call, RtStatus.UP, result, error, "fetch")
+        request = self.request(session, call, status, result, error, "fetch")
         delivery, reply = await self.api.ctx.dispatcher.fetch(request, reply_timeout=REPLY_TIMEOUT)
         if not self.live(session):
             return
@@ -227,6 +236,7 @@ class RealTime:
             case Record(max_duration=seconds):
                 session.recordings += 1
                 name = f"record_{session.info.callid}_{session.recordings}.wav"
+                self.api.state.recordings[name] = (session.info.login, seconds or RECORD_SECONDS)
                 self.then(session, seconds or RECORD_SECONDS, name)
             case Read():
                 self.read(session, action, attempt=1)

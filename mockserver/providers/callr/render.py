@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from mockserver.providers.callr.models import ApiKey, App, UserSession, Webhook
+from mockserver.providers.callr.models import ApiKey, App, Did, UserSession, Webhook
 from mockserver.providers.callr.vocabulary import PACKAGE_TYPE
 
 #: How CALLR writes "no date" (callr.md §8).
@@ -34,12 +35,12 @@ def parse_datetime(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
 
 
-def app_json(app: App) -> dict[str, Any]:
+def app_json(app: App, dids: Iterable[Did] = ()) -> dict[str, Any]:
     kind, has_did = PACKAGE_TYPE[app.package]
     return {
         "date_creation": datetime_text(app.created),
         "date_update": datetime_text(app.updated),
-        "did": [],
+        "did": [did_json(d) for d in dids],
         "hash": app.hash,
         "name": app.name,
         "p": app.params,
@@ -80,3 +81,22 @@ def api_key_json(key: ApiKey, last_used: datetime | None, with_token: bool) -> d
     if with_token:
         data["token"] = key.token
     return data
+
+
+def did_json(did: Did) -> dict[str, Any]:
+    """DID (seed): ``app`` is null while the number is not assigned."""
+    return {
+        "app": did.app,
+        "class": did.klass,
+        "country_code": did.country_code,
+        "hash": did.hash,
+        "intl_number": did.intl_number,
+        "local_number": did.local_number,
+        "local_number_f": did.local_number_f,
+        "type": did.type,
+    }
+
+
+def store_item_json(did: Did) -> dict[str, Any]:
+    """DID.Store.Item."""
+    return {"hash": did.hash, "intl_number": did.intl_number, "local_number": did.local_number}

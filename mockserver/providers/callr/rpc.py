@@ -53,9 +53,12 @@ def method(name: str, *args: Arg) -> Callable[[Handler], Method]:
 def decode(body: bytes) -> Any:
     """The JSON document of a request body; -32700 Parse error when it is not UTF-8 JSON."""
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        document = json.loads(body.decode("utf-8"))
+        if b"\\u" in body:  # "\ud800" escapes decode to lone surrogates, which are not Unicode text
+            json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError):
         raise RpcError(Code.PARSE_ERROR, "the body is not UTF-8 JSON") from None
+    return document
 
 
 def valid_id(value: Any) -> bool:

@@ -89,6 +89,20 @@ def hangup_source(call: Call) -> str:
     return HANGUP_SOURCE[call.ended_by or Party.SYSTEM]
 
 
+#: The same for an inbound call, where the remote party (the scenario) is the caller and the app the
+#: callee (mock's choice).
+HANGUP_SOURCE_IN: dict[Party, str] = {
+    Party.CALLEE: "CALLER",
+    Party.CALLER: "CALLEE",
+    Party.API: "CALLEE",
+    Party.SYSTEM: "GATEWAY",
+}
+
+
+def hangup_source_in(call: Call) -> str:
+    return HANGUP_SOURCE_IN[call.ended_by or Party.SYSTEM]
+
+
 #: ``calls.get_status_1`` while a call is running (mock's choice, callr.md §9.5); a final call answers
 #: its ``dialstatus``.
 RUNNING_STATUS: dict[CallState, str] = {

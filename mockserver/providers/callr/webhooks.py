@@ -80,7 +80,8 @@ class WebhookSender:
         algo = hook.options.get("hmac_algo") or "SHA256"
 
         def attempt(number: int) -> OutboundRequest:
-            body = envelope_bytes(data, event_at, event_id, hook.hash, number - 1, kind)
+            # a dynamic webhook (SMS.Options.webhook) has no hash: hook_hash is null (seed)
+            body = envelope_bytes(data, event_at, event_id, hook.hash or None, number - 1, kind)
             headers = [
                 ("Content-Type", "application/json"),
                 ("User-Agent", USER_AGENT),

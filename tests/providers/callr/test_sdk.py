@@ -92,3 +92,38 @@ def test_the_sdk_sees_bad_credentials_as_an_http_error(mock_server: Any) -> None
 
     assert (raised.value.msg, raised.value.code) == ("HTTP_CODE_ERROR", -1)
     assert raised.value.data["http_code"] == 401
+
+
+def test_the_sdk_buys_a_did_and_assigns_it(api: callr.Api, rt_app: RealTimeApp) -> None:
+    order = api.call("did/store.reserve", 1, "CLASSIC", 1, "RANDOM")
+    did = api.call("did/store.buy_order", order["token"])["success"][0]
+    app = api.call("apps.create", "REALTIME10", "line", {"url": rt_app.url})
+
+    assert api.call("apps.assign_did", app["hash"], did["hash"]) is True
+    assert api.call("apps.get", app["hash"])["did"][0]["intl_number"] == did["intl_number"]
+
+
+def test_the_sdk_starts_a_click_to_call(api: callr.Api, control: Any) -> None:
+    app = api.call("apps.create", "CLICKTOCALL10", "callback", None)
+    a, b = [{"number": "+447700900123", "timeout": 30}], [{"number": "+33612345678", "timeout": 30}]
+    c2c = api.call("clicktocall/calls.start_2", app["hash"], a, b, None)
+    control.advance(1)
+
+    assert api.call("clicktocall/calls.get_status", c2c)["a_status"]["status"] == "DIALING"
+
+
+def test_the_sdk_sends_a_broadcast_and_an_sms(api: callr.Api, control: Any) -> None:
+    request = api.call("calls.broadcast_1", {"number": "+447700900123"}, ["TTS|TTS_EN-GB_SERENA|Hi"], None)
+    sms = api.call("sms.send", "SMS", "+33612345678", "Hello from the SDK", {"user_data": "sdk1"})
+    control.advance(30)
+
+    assert api.call("calls.get_status_1", request) == "ANSWER"
+    assert api.call("sms.get", sms)["status"] == "RECEIVED"
+
+
+def test_the_sdk_manages_media_and_reads_lists(api: callr.Api) -> None:
+    media = api.call("media/library.create", "welcome")
+
+    assert api.call("media/tts.set_content", media, "Hello", "TTS_EN-GB_SERENA", None) is True
+    assert api.call("list.number_infos", "+447700900123")["country_code"] == "GB"
+    assert "FR" in api.call("list.countries")

@@ -110,6 +110,11 @@ def test_login_as_acts_on_another_account(rpc: Rpc, control: Any) -> None:
     [
         pytest.param(b"{not json", -32700, id="parse-error"),
         pytest.param(b"\xff\xfe", -32700, id="not-utf8"),
+        pytest.param(
+            b'{"jsonrpc":"2.0","id":1,"method":"api-key.create","params":["\\ud800"]}',
+            -32700,
+            id="lone-surrogate",
+        ),
         pytest.param(b"[]", -32600, id="batch"),
         pytest.param(
             b'[{"jsonrpc":"2.0","id":1,"method":"system.get_timestamp","params":[]}]', -32600, id="batch1"
@@ -179,13 +184,45 @@ METHODS = [
     "webhooks.subscribe",
     "api-key.create",
     "session.refresh",
+    "apps.assign_did",
+    "apps.remove_did",
+    "apps.get_dids",
+    "did/areacode.get_list",
+    "did/areacode.types",
+    "did/store.get_quote",
+    "did/store.reserve",
+    "did/store.buy_order",
+    "clicktocall/calls.start_2",
+    "clicktocall/calls.get_list",
+    "clicktocall/calls.cancel",
+    "calls.broadcast_1",
+    "sms.send",
+    "sms.get_list",
+    "media/library.create",
+    "media/library.set_tags",
+    "media/library.set_content",
+    "media/tts.set_content",
+    "list.number_infos",
 ]
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=12,
 )
-PARAMS = st.lists(JSON, max_size=4) | JSON
+#: Values the methods above take, so fuzzed params get past the arity and type checks more often.
+PLAUSIBLE = st.sampled_from(
+    [
+        *(1, 5, 10000001, "", "CLASSIC", "RANDOM", "FR", "IN", "OUT", "SMS", "ZZZZZZZZ", "aGk="),
+        *("+33612345678", "TTS|TTS_EN-GB_SERENA|x", "TTS_EN-GB_SERENA"),
+        *("2026-01-01 00:00:00", "2026-13-01 00:00:00"),
+    ]
+)
+OBJECTS = st.dictionaries(
+    st.sampled_from(["number", "timeout", "schedule", "cli", "loop", "webhook", "endpoint", "rate", "x"]),
+    JSON | PLAUSIBLE,
+    max_size=3,
+)
+PARAMS = st.lists(JSON | PLAUSIBLE | OBJECTS | st.lists(OBJECTS | PLAUSIBLE, max_size=3), max_size=5) | JSON
 ENVELOPE = st.fixed_dictionaries(
     {"jsonrpc": st.sampled_from(["2.0", "1.0"]), "method": st.sampled_from(METHODS) | st.text(max_size=15)},
     optional={"id": JSON, "params": PARAMS},
