@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 
 from mockserver.core.backend import CallBackend
 from mockserver.core.calls import Call, CallState, Party
-from mockserver.providers.dillo.models import CollectedDigits, VoiceRecording, VoiceRequest
-from mockserver.providers.dillo.payload import (
+from mockserver.providers.dillo.graph import (
     NO_DIGIT,
     WRONG_DIGIT,
     Collect,
@@ -35,6 +34,7 @@ from mockserver.providers.dillo.payload import (
     Say,
     Silence,
 )
+from mockserver.providers.dillo.models import CollectedDigits, VoiceRecording, VoiceRequest
 
 if TYPE_CHECKING:
     from mockserver.providers.dillo.provider import Dillo
@@ -121,7 +121,7 @@ class ChannelRunner:
         elif leg.state.terminal:
             node, answered = run.dial, run.leg_answered
             run.dial = run.leg = None
-            await self.go(run, node.next_node if answered else failure(node))
+            await self.leave(run, node, node.next_node if answered else failure(node))
 
     # -- the loop --------------------------------------------------------------------------------
     def current(self, run: Run) -> bool:
@@ -133,10 +133,24 @@ class ChannelRunner:
             if key is None:
                 self.backend.hangup(run.call_id, Party.CALLER, "end of ChannelBehavior")
                 return
-            step = await self.execute(run, run.request.payload.nodes[key])
+            node = run.request.payload.nodes[key]
+            step = await self.execute(run, node)
             if step is None:
                 return
-            key = step.key
+            key = await self.after_action(run, node, step.key)
+
+    async def leave(self, run: Run, node: Node, key: int | None, digits: str | None = None) -> None:
+        """``node``'s action is done: ask its ``CallbackUrl`` (if any), then go on."""
+        await self.go(run, await self.after_action(run, node, key, digits))
+
+    async def after_action(
+        self, run: Run, node: Node, key: int | None, digits: str | None = None
+    ) -> int | None:
+        """Where the flow goes after ``node``: ``key``, unless the node's callback answers another node."""
+        if node.callback is None or not self.current(run):
+            return key
+        chosen = await self.api.ask_action_callback(run.request, node, digits)
+        return key if chosen is None else chosen
 
     async def execute(self, run: Run, node: Node) -> Goto | None:
         request = run.request
@@ -152,16 +166,17 @@ class ChannelRunner:
         run.route.append(node.key)
         state.route = ",".join(str(k) for k in run.route)
         request.touch(now)
+        self.api.node_event(request, node, state)
         if state.execution_count == 1:
             for spec in node.external:
                 self.api.fire_external_action(request, node.key, spec)
         match node.action:
             case Say(text=text):
-                return self.after(run, say_seconds(text), node.next_node)
+                return self.after(run, say_seconds(text), node, node.next_node)
             case Play():
-                return self.after(run, CLIP_SECONDS, node.next_node)
+                return self.after(run, CLIP_SECONDS, node, node.next_node)
             case Silence(seconds=seconds):
-                return self.after(run, seconds, node.next_node)
+                return self.after(run, seconds, node, node.next_node)
             case Menu():
                 self.menu(run, node, node.action)
             case Collect():
@@ -176,12 +191,16 @@ class ChannelRunner:
                 self.backend.hangup(run.call_id, Party.CALLER, f"Hangup node {node.key}")
         return None
 
-    def after(self, run: Run, seconds: float, key: int | None) -> Goto | None:
+    def after(self, run: Run, seconds: float, node: Node | None, key: int | None) -> Goto | None:
+        """Go on with ``key`` in ``seconds`` (at once: a Goto), leaving ``node`` (None: a Menu repeat)."""
         if seconds <= 0:
             return Goto(key)
 
         async def resume() -> None:
-            await self.go(run, key)
+            if node is None:
+                await self.go(run, key)
+            else:
+                await self.leave(run, node, key)
 
         self.backend.schedule(run.call_id, seconds, resume)
         return None
@@ -202,32 +221,35 @@ class ChannelRunner:
             if menu.option(key):
                 state.options[key] = at
                 run.repeats.pop(node.key, None)
-                await self.go(run, menu.branches[key])
+                await self.leave(run, node, menu.branches[key], key)
             else:
-                await self.miss(run, node, menu, WRONG_DIGIT, menu.repeat_on_wrong_digit)
+                await self.miss(run, node, menu, WRONG_DIGIT, menu.repeat_on_wrong_digit, key)
 
         async def on_timeout() -> None:
             if self.current(run):
-                await self.miss(run, node, menu, NO_DIGIT, menu.repeat_on_no_digit)
+                await self.miss(run, node, menu, NO_DIGIT, menu.repeat_on_no_digit, None)
 
         self.backend.ask(run.call_id, menu.timeout, on_digits, on_timeout)
 
-    async def miss(self, run: Run, node: Node, menu: Menu, branch: str, repeat: bool) -> None:
+    async def miss(
+        self, run: Run, node: Node, menu: Menu, branch: str, repeat: bool, pressed: str | None
+    ) -> None:
         """No key or a wrong key: repeat the menu (``MaxRetries`` times), else take the ``NoDigit`` /
         ``WrongDigit`` branch, else ``DefaultDigit``, else ``OnFailureNextNode``/``NextNode``."""
         repeats = run.repeats.get(node.key, 0)
         if repeat and repeats < menu.max_retries:
             run.repeats[node.key] = repeats + 1
-            if self.after(run, menu.retry_delay, node.key) is not None:
+            if self.after(run, menu.retry_delay, None, node.key) is not None:
                 await self.go(run, node.key)
             return
         run.repeats.pop(node.key, None)
         if branch in menu.branches:
-            await self.go(run, menu.branches[branch])
+            target = menu.branches[branch]
         elif menu.default_digit is not None:
-            await self.go(run, menu.branches[menu.default_digit])
+            target = menu.branches[menu.default_digit]
         else:
-            await self.go(run, failure(node))
+            target = failure(node)
+        await self.leave(run, node, target, pressed)
 
     # -- Collect ---------------------------------------------------------------------------------
     def collect(self, run: Run, node: Node, collect: Collect) -> None:
@@ -245,7 +267,7 @@ class ChannelRunner:
     async def collected(self, run: Run, node: Node, digits: str) -> None:
         run.request.collected.append(CollectedDigits(digits, node.key, bool(digits)))
         run.request.touch(self.backend.now())
-        await self.go(run, node.next_node if digits else failure(node))
+        await self.leave(run, node, node.next_node if digits else failure(node), digits)
 
     # -- Record ----------------------------------------------------------------------------------
     def record(self, run: Run, node: Node, record: Record) -> None:
@@ -254,7 +276,7 @@ class ChannelRunner:
         async def done() -> None:
             if self.current(run):
                 self.save_recording(run)
-                await self.go(run, node.next_node)
+                await self.leave(run, node, node.next_node)
 
         async def on_key(pressed: str) -> None:
             if self.current(run):

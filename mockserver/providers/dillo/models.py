@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from mockserver.providers.dillo.payload import SendActionType, VoicePayload
+from mockserver.providers.dillo.envelope import SendActionType
+from mockserver.providers.dillo.payload import VoicePayload
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class VoiceRequest:
     recordings: list[VoiceRecording] = field(default_factory=list)
     collected: list[CollectedDigits] = field(default_factory=list)
     external: list[ExternalAction] = field(default_factory=list)
+    base_url: str = ""  # scheme://host:port the request came to: recordings are served from there
 
     def node(self, key: int) -> NodeRun:
         return self.nodes.setdefault(key, NodeRun())

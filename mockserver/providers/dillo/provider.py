@@ -14,19 +14,21 @@ from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
 from mockserver.core.calls import Call, CallState
 from mockserver.core.errors import InvalidParameter, MockError
 from mockserver.providers.base import Provider, ProviderContext
-from mockserver.providers.dillo import callbacks
+from mockserver.providers.dillo import callbacks, snapshot
 from mockserver.providers.dillo.behavior import ChannelRunner
+from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.errors import render_error
 from mockserver.providers.dillo.fields import E164, Hook
+from mockserver.providers.dillo.graph import Dial, ExternalActionSpec, Node
 from mockserver.providers.dillo.models import (
     Customer,
     DilloState,
     ExternalAction,
+    NodeRun,
     SendAction,
     VoiceRecording,
     VoiceRequest,
 )
-from mockserver.providers.dillo.payload import Dial, ExternalActionSpec, SendActionType
 from mockserver.providers.dillo.render import date, recording_json, voice_request_json
 
 HEX = "0123456789ABCDEF"
@@ -79,6 +81,14 @@ class Dillo(Provider):
     def reset(self) -> None:
         self.state.reset()
         self.runner.reset()
+
+    # -- snapshots -------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        return snapshot.dump(self.state)
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Load a snapshot (after reset()); running flows are not resumed (docs/providers/dillo.md)."""
+        snapshot.load(self.state, data)
 
     # -- requests --------------------------------------------------------------------------------
     def register(self, call: Call, request: VoiceRequest) -> None:
@@ -186,6 +196,38 @@ class Dillo(Provider):
     def send(self, request: VoiceRequest, hook: Hook, body: Mapping[str, Any]) -> None:
         outbound = callbacks.request_for(self.name, request.call_id, hook, body)
         self.ctx.dispatcher.submit(outbound, self.retry_policy)
+
+    def node_event(self, request: VoiceRequest, node: Node, run: NodeRun) -> None:
+        """``EventCallbackUrl``: the flow ran ``node`` (mock's choice of payload)."""
+        hook = request.payload.event_callback
+        if hook is not None:
+            body = callbacks.event_payload(
+                request.id, node.key, node.type.value, run.execution_count, run.route, date(run.processed_at)
+            )
+            self.send(request, hook, body)
+
+    async def ask_action_callback(self, request: VoiceRequest, node: Node, digits: str | None) -> int | None:
+        """A node's own ``CallbackUrl``, asked once its action is done; the flow waits for the answer
+        (the server's callback timeout). The node an answer ``{"NextNode": n}`` names, else None."""
+        assert node.callback is not None
+        body = callbacks.action_payload(request.id, node.key, node.type.value, digits, date(self.ctx.now()))
+        outbound = callbacks.request_for(self.name, request.call_id, node.callback, body, kind="fetch")
+        delivery, reply = await self.ctx.dispatcher.fetch(outbound)
+        where = f"node {node.key} CallbackUrl {node.callback.url}"
+        if reply is None or not reply.ok:
+            error = delivery.attempts[-1].error if delivery.attempts else None
+            why = f"HTTP {reply.status}" if reply is not None else (error or "no answer")
+            self.flow_error(request.call_id, f"{where} failed ({why}); the flow goes on")
+            return None
+        try:
+            target = callbacks.next_node(reply.body)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            self.flow_error(request.call_id, f"{where} answered something that is not JSON; ignored")
+            return None
+        if target is not None and target not in request.payload.nodes:
+            self.flow_error(request.call_id, f"{where} answered NextNode {target}, which does not exist")
+            return None
+        return target
 
     def send_option(
         self, request: VoiceRequest, node: int, digits: str, at: datetime, hook: Hook | None

@@ -8,13 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.core.calls import Call
-from mockserver.providers.dillo import pricing
+from mockserver.providers.dillo import audio, pricing
 from mockserver.providers.dillo.models import NodeRun, VoiceRecording, VoiceRequest
 from mockserver.providers.dillo.status import description, status_json
-
-WAV_BYTES_PER_SECOND = 16_000  # 8 kHz, 16-bit mono
-WAV_HEADER_BYTES = 44
-RECORDINGS_BASE = "https://recordings.dillo.mock"  # mock's choice: Dillo serves recordings from its CDN
 
 
 def date(at: datetime | None) -> str | None:
@@ -94,11 +90,11 @@ def recording_json(request: VoiceRequest, recording: VoiceRecording) -> dict[str
     ``transcriptionNumberOfIntervals``."""
     return {
         "FileName": recording.file_name,
-        "Url": f"{RECORDINGS_BASE}/{request.customer_code}/{recording.file_name}",
+        "Url": recording_url(request, recording),
         "Duration": recording.seconds,
         "HasTranscription": recording.transcription is not None,
         "Transcription": recording.transcription,
-        "FileSize": WAV_HEADER_BYTES + round(recording.seconds * WAV_BYTES_PER_SECOND),
+        "FileSize": audio.file_size(recording.seconds),
         "Price": float(pricing.recording_price(recording)),
         "TranscriptionPrice": float(pricing.transcription_price(recording)),
         "Interval": pricing.RECORDING_INTERVAL,
@@ -106,3 +102,8 @@ def recording_json(request: VoiceRequest, recording: VoiceRecording) -> dict[str
         "transcriptionNumberOfIntervals": pricing.transcription_intervals(recording),
         "RecordingStoragePeriodCode": recording.storage_period,
     }
+
+
+def recording_url(request: VoiceRequest, recording: VoiceRecording) -> str:
+    """Where the mock serves the recording as a WAV (mock-only; Dillo's own storage URL is unknown)."""
+    return f"{request.base_url}/api/sendaction/voice/{request.id}/recordings/{recording.file_name}"

@@ -9,16 +9,18 @@ from __future__ import annotations
 import re
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from mockserver.core.backend import PlaceCall
 from mockserver.core.calls import Call, Party
 from mockserver.core.errors import Conflict, InvalidParameter, NotFound
 from mockserver.core.plan import UnknownScenario
+from mockserver.providers.dillo import audio
 from mockserver.providers.dillo.auth import authenticate
+from mockserver.providers.dillo.envelope import SendActionType, parse_envelope
 from mockserver.providers.dillo.models import Customer, VoiceRequest
-from mockserver.providers.dillo.payload import SendActionType, parse_envelope, parse_voice
+from mockserver.providers.dillo.payload import parse_voice
 from mockserver.providers.dillo.provider import Dillo
 
 SCENARIO_HEADER = "x-mock-scenario"
@@ -70,7 +72,9 @@ def build_routes(api: Dillo) -> list[BaseRoute]:
         except UnknownScenario as exc:
             raise InvalidParameter(f"X-Mock-Scenario: {exc}", field="X-Mock-Scenario") from None
         now = api.ctx.now()
-        api.register(call, VoiceRequest(request_id, call.id, customer.code, payload, now, now))
+        base_url = f"{request.url.scheme}://{request.url.netloc}"
+        voice = VoiceRequest(request_id, call.id, customer.code, payload, now, now, base_url=base_url)
+        api.register(call, voice)
         return JSONResponse({"id": request_id, "IsSuccess": True})
 
     async def get_voice(request: Request) -> Response:
@@ -87,9 +91,30 @@ def build_routes(api: Dillo) -> list[BaseRoute]:
         backend.hangup(call.id, Party.API, "mock-hangup (mock-only route)")
         return JSONResponse(api.render(backend.get(call.id)))
 
+    async def recording(request: Request) -> Response:
+        """Mock-only: a recording as a silent WAV. No headers needed (mock's choice: a recording URL is
+        handed to players and browsers; the request's GUID in the path is the secret)."""
+        raw_id, name = request.path_params["id"], request.path_params["file"]
+        if not GUID.fullmatch(raw_id):
+            raise InvalidParameter(f"The id {raw_id!r} is not a GUID", field="id")
+        call = backend.find(api.name, raw_id.lower())
+        voice = None if call is None else state.requests.get(call.id)
+        found = None if voice is None else next((r for r in voice.recordings if r.file_name == name), None)
+        if found is None:
+            raise NotFound("Recording not found")
+        return StreamingResponse(
+            audio.wav(found.seconds),
+            media_type="audio/wav",
+            headers={
+                "Content-Length": str(audio.file_size(found.seconds)),
+                "Content-Disposition": f'attachment; filename="{found.file_name}"',
+            },
+        )
+
     e = api.endpoint
     return [
         Route("/api/sendaction", e(send_action), methods=["POST"]),
         Route("/api/sendaction/voice/{id}", e(get_voice), methods=["GET"]),
         Route("/api/sendaction/voice/{id}/mock-hangup", e(mock_hangup), methods=["POST"]),
+        Route("/api/sendaction/voice/{id}/recordings/{file}", e(recording), methods=["GET"]),
     ]

@@ -115,3 +115,88 @@ def test_callbacks_are_listed_by_request_id(dillo, control, receiver) -> None:
     deliveries = control.callbacks(call_id=request_id)
     assert [d["url"] for d in deliveries] == [receiver.url("/status")] * 2
     assert all(d["delivered"] for d in deliveries)
+
+
+# -- EventCallbackUrl and a node's own CallbackUrl (mock's choice, docs/providers/dillo.md) -----------
+
+
+def test_the_event_callback_reports_every_node_the_flow_runs(dillo, control, receiver) -> None:
+    say = {"ActionType": "Say", "NextNode": 1, "ChannelBehaviorAction": {"Text": "Hello there"}}
+    request_id = dillo.call(LONG_CALL, say, SILENCE, EventCallbackUrl=receiver.url("/event"))
+
+    control.advance(6 + 1 + 1 + 1)
+
+    events = [json.loads(r.body) for r in receiver.requests("/event")]
+    assert events == [
+        {
+            "Id": request_id,
+            "NodeKey": 0,
+            "ActionType": "Say",
+            "ExecutionCount": 1,
+            "Route": "0",
+            "Timestamp": "2026-01-01T09:00:06.000Z",
+        },
+        {
+            "Id": request_id,
+            "NodeKey": 1,
+            "ActionType": "Silence",
+            "ExecutionCount": 1,
+            "Route": "0,1",
+            "Timestamp": "2026-01-01T09:00:07.000Z",
+        },
+    ]
+
+
+def test_a_node_callback_is_asked_when_its_action_is_done_and_may_pick_the_next_node(
+    dillo, control, receiver
+) -> None:
+    receiver.reply("/node", Reply(200, json.dumps({"NextNode": 2}), "application/json"))
+    collect = {
+        "ActionType": "Collect",
+        "NextNode": 1,
+        "ChannelBehaviorAction": {
+            "Timeout": 10,
+            "FinishOnKey": "#",
+            "CallbackUrl": receiver.url("/node"),
+            "CallbackPlayMusicOnHold": True,
+        },
+    }
+    request_id = dillo.call(IVR, collect, SILENCE, SILENCE)
+
+    control.advance(6 + 3 + 2)
+
+    [asked] = receiver.requests("/node")
+    body = json.loads(asked.body)
+    assert (body["Id"], body["NodeKey"], body["ActionType"], body["Digits"]) == (
+        request_id,
+        0,
+        "Collect",
+        "1",
+    )
+    nodes = json.loads(dillo.status(request_id)["ChannelBehavior"])["ChannelBehaviorNodes"]
+    assert nodes["1"]["IsProcessed"] is False
+    assert nodes["2"]["Route"] == "0,2"
+
+
+def test_a_failing_node_callback_is_journaled_and_the_flow_goes_on(dillo, control, receiver) -> None:
+    receiver.reply("/node", Reply(500, "oops"))
+    say = {
+        "ActionType": "Say",
+        "NextNode": 1,
+        "ChannelBehaviorAction": {
+            "Text": "Hi",
+            "CallbackUrl": receiver.url("/node"),
+            "CallbackMethod": "GET",
+        },
+    }
+    request_id = dillo.call(LONG_CALL, say, SILENCE)
+
+    control.advance(6 + 1 + 2)
+
+    [asked] = receiver.requests("/node")
+    assert (asked.method, asked.query["NodeKey"], asked.query["Digits"]) == ("GET", "0", "")
+    assert dillo.nodes(request_id)["1"]["Route"] == "0,1"
+    errors = [
+        e["detail"] for e in control.http.get("/_mock/journal").json()["entries"] if e["kind"] == "flow_error"
+    ]
+    assert any("CallbackUrl" in e and "HTTP 500" in e for e in errors)

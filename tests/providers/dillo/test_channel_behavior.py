@@ -253,9 +253,10 @@ def test_record_adds_a_recording_with_its_transcription(dillo, control) -> None:
 
     status = dillo.status(request_id)
     [recording] = status["Recordings"]
+    server = str(dillo.http.base_url).rstrip("/")
     assert recording == {
         "FileName": f"{request_id}-0-1.wav",
-        "Url": f"https://recordings.dillo.mock/{dillo.customer_code}/{request_id}-0-1.wav",
+        "Url": f"{server}/api/sendaction/voice/{request_id}/recordings/{request_id}-0-1.wav",
         "Duration": 20.0,
         "HasTranscription": True,
         "Transcription": recording["Transcription"],
@@ -271,6 +272,21 @@ def test_record_adds_a_recording_with_its_transcription(dillo, control) -> None:
     assert recording["Transcription"]
     assert status["Price"] == 0.0284  # 21 s of call (0.0034) + recording + 2 transcription intervals
     assert dillo.nodes(request_id)["1"]["Timestamp"] == at(26)
+
+
+def test_a_recording_downloads_as_a_wav_of_its_file_size(dillo, control) -> None:
+    request_id = dillo.call(LONG_CALL, node("Record", 1, MaxLength=3), say("bye"))
+    control.advance(6 + 3 + 1)
+    [recording] = dillo.status(request_id)["Recordings"]
+
+    download = dillo.http.get(recording["Url"])  # no ApiKey needed: players and browsers fetch it
+
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "audio/wav"
+    assert len(download.content) == recording["FileSize"] == 44 + 3 * 16_000
+    assert download.content[:4] == b"RIFF"
+    assert download.content[8:16] == b"WAVEfmt "
+    assert dillo.http.get(recording["Url"].replace("-0-1.wav", "-0-2.wav")).status_code == 404
 
 
 def test_a_recording_cut_short_by_the_callee_keeps_what_was_recorded(dillo, control) -> None:

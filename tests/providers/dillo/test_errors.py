@@ -300,6 +300,34 @@ def menu(**action: Any) -> dict[str, Any]:
         pytest.param(
             payload(RingingTimeout=0), "RingingTimeout must be a number of seconds from 1 to 600", id="ring"
         ),
+        pytest.param(
+            payload(EventCallbackUrl="ftp://x"), "EventCallbackUrl must be an http(s) URL", id="event-url"
+        ),
+        pytest.param(
+            with_nodes(n0={**SAY, "ChannelBehaviorAction": {"Text": "a", "CallbackUrl": "x"}}),
+            f"{NODES}.0.ChannelBehaviorAction.CallbackUrl must be an http(s) URL",
+            id="node-callback-url",
+        ),
+        pytest.param(
+            with_nodes(
+                n0={
+                    **SAY,
+                    "ChannelBehaviorAction": {
+                        "Text": "a",
+                        "CallbackUrl": "http://x",
+                        "CallbackMethod": "POST",
+                        "CallbackUrlMethod": "GET",
+                    },
+                }
+            ),
+            "CallbackUrlMethod must be GET or POST (and agree with CallbackMethod)",
+            id="node-callback-methods-disagree",
+        ),
+        pytest.param(
+            with_nodes(n0={**SAY, "ChannelBehaviorAction": {"Text": "a", "CallbackPlayMusicOnHold": 1}}),
+            "CallbackPlayMusicOnHold must be true or false",
+            id="music-on-hold",
+        ),
     ],
 )
 def test_a_bad_voice_payload_is_a_bad_request_naming_the_field(dillo, control, body, mentions) -> None:

@@ -1,0 +1,228 @@
+"""Parsing ``ChannelBehavior.ChannelBehaviorNodes`` into :mod:`graph` values (dillo.md §6): every node,
+its action, its external actions, and the checks across nodes (targets exist, labels are unique). Every
+400 names the node and field it is about."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mockserver.core.errors import InvalidParameter, MissingParameter
+from mockserver.providers.dillo.envelope import SendActionType
+from mockserver.providers.dillo.fields import KEYS, Fields, Hook
+from mockserver.providers.dillo.graph import (
+    NO_DIGIT,
+    NOT_EMULATED,
+    WRONG_DIGIT,
+    Action,
+    ActionType,
+    Collect,
+    Dial,
+    ExternalActionSpec,
+    Hangup,
+    Menu,
+    Node,
+    Play,
+    Record,
+    Redirect,
+    Say,
+    Silence,
+)
+
+NODE_KEY = re.compile(r"0|[1-9][0-9]{0,8}")
+STORAGE_PERIODS = ("3-M", "6-M", "1-Y", "2-Y", "3-Y")  # RecordingStoragePeriod [D3]
+MAX_NODES = 500
+NODES = "ChannelBehavior.ChannelBehaviorNodes"
+
+
+def parse_nodes(raw: Any) -> dict[int, Node]:
+    if raw is None:
+        raise MissingParameter(f"{NODES} is required", field=NODES)
+    if not isinstance(raw, dict) or not raw:
+        raise InvalidParameter(f"{NODES} must be a non-empty object of nodes", field=NODES)
+    if len(raw) > MAX_NODES:
+        raise InvalidParameter(f"{NODES} has more than {MAX_NODES} nodes", field=NODES)
+    nodes: dict[int, Node] = {}
+    for key, value in raw.items():
+        if not NODE_KEY.fullmatch(key):
+            raise InvalidParameter(f"{NODES}: node key {key!r} is not a whole number", field=NODES)
+        nodes[int(key)] = parse_node(int(key), value)
+    if 0 not in nodes:
+        raise InvalidParameter(f'{NODES}: the flow starts at node "0", which is missing', field=NODES)
+    check_targets(nodes)
+    check_labels(nodes)
+    return nodes
+
+
+def parse_node(key: int, raw: Any) -> Node:
+    where = f"{NODES}.{key}"
+    if not isinstance(raw, dict):
+        raise InvalidParameter(f"{where} must be an object", field=where)
+    n = Fields(raw, where)
+    kind = raw.get("ActionType")
+    if kind is None:
+        raise MissingParameter(f"{where}.ActionType is required", field=f"{where}.ActionType")
+    if kind in NOT_EMULATED:
+        raise InvalidParameter(
+            f"{where}.ActionType {kind!r} is not emulated by the mock", field=f"{where}.ActionType"
+        )
+    if kind not in tuple(ActionType):
+        known = ", ".join(ActionType)
+        raise InvalidParameter(
+            f"{where}.ActionType {kind!r} is unknown (known: {known})", field=f"{where}.ActionType"
+        )
+    body = raw.get("ChannelBehaviorAction", {})
+    if not isinstance(body, dict):
+        raise InvalidParameter(
+            f"{where}.ChannelBehaviorAction must be an object", field=f"{where}.ChannelBehaviorAction"
+        )
+    fields = Fields(body, f"{where}.ChannelBehaviorAction")
+    action = parse_action(ActionType(kind), fields)
+    return Node(
+        key=key,
+        type=ActionType(kind),
+        action=action,
+        next_node=n.node("NextNode"),
+        on_failure=n.node("OnFailureNextNode"),
+        external=parse_external(raw.get("ExternalActions"), f"{where}.ExternalActions"),
+        callback=action_callback(fields),
+        music_on_hold=bool(fields.boolean("CallbackPlayMusicOnHold", False)),
+    )
+
+
+def action_callback(a: Fields) -> Hook | None:
+    """The per-action ``CallbackUrl`` with ``CallbackMethod`` (the SDK also spells it
+    ``CallbackUrlMethod``; given both, they must agree)."""
+    hook = a.hook("Callback")
+    alias = a.text("CallbackUrlMethod")
+    if alias is None:
+        return hook
+    method = alias.upper()
+    given = a.text("CallbackMethod")
+    if method not in ("GET", "POST") or (given is not None and given.upper() != method):
+        raise InvalidParameter(
+            f"{a.name('CallbackUrlMethod')} must be GET or POST (and agree with CallbackMethod)",
+            field=a.name("CallbackUrlMethod"),
+        )
+    return None if hook is None else Hook(hook.url, method)
+
+
+def parse_action(kind: ActionType, a: Fields) -> Action:
+    match kind:
+        case ActionType.SAY:
+            return Say(a.text("Text", required=True) or "")
+        case ActionType.PLAY:
+            return Play(a.url("Url", required=True) or "")
+        case ActionType.SILENCE:
+            return Silence(a.seconds("Duration", 1.0, low=0) or 0.0)
+        case ActionType.MENU:
+            return parse_menu(a)
+        case ActionType.COLLECT:
+            return Collect(
+                timeout=a.seconds("Timeout", 5.0, low=1, high=600) or 5.0,
+                number_of_digits=a.integer("NumberOfDigits", None, low=1, high=64),
+                finish_on_key=a.key("FinishOnKey"),
+            )
+        case ActionType.RECORD:
+            return Record(
+                max_length=a.seconds("MaxLength", 60.0, low=1) or 60.0,
+                stop_on_key=a.key("StopOnKey"),
+                transcribe=a.boolean("Transcribe", None),
+                storage_period=a.choice("RecordingStoragePeriodCode", STORAGE_PERIODS, "3-M") or "3-M",
+                record_callback=a.hook("RecordStatusCallback"),
+                transcribe_callback=a.hook("TranscribeStatusCallback"),
+            )
+        case ActionType.DIAL:
+            return Dial(
+                destination=a.number("Destination", required=True) or "",
+                timeout=a.seconds("Timeout", 30.0, low=1, high=600) or 30.0,
+            )
+        case ActionType.REDIRECT:
+            target = a.node("Node")
+            if target is None:
+                raise MissingParameter(f"{a.where}.Node is required", field=f"{a.where}.Node")
+            return Redirect(target)
+        case ActionType.HANGUP:
+            return Hangup()
+
+
+def parse_menu(a: Fields) -> Menu:
+    digits = a.data.get("Digits")
+    where = f"{a.where}.Digits"
+    if not isinstance(digits, dict) or not digits:
+        raise InvalidParameter(f"{where} must be a non-empty object of digits", field=where)
+    branches: dict[str, int | None] = {}
+    for key, target in digits.items():
+        if key not in KEYS and key not in (NO_DIGIT, WRONG_DIGIT):
+            raise InvalidParameter(
+                f"{where}: {key!r} is not a key (0-9, *, #, NoDigit, WrongDigit; voice words are not "
+                "emulated)",
+                field=where,
+            )
+        if not isinstance(target, dict):
+            raise InvalidParameter(f"{where}.{key} must be an object", field=f"{where}.{key}")
+        branches[key] = Fields(target, f"{where}.{key}").node("NextNode")
+    default = a.key("DefaultDigit")
+    if default is not None and default not in branches:
+        raise InvalidParameter(f"{a.where}.DefaultDigit {default!r} is not one of the Digits", field=where)
+    return Menu(
+        branches=branches,
+        timeout=a.seconds("Timeout", 5.0, low=1, high=600) or 5.0,
+        repeat_on_no_digit=bool(a.boolean("RepeatOnNoDigit", False)),
+        repeat_on_wrong_digit=bool(a.boolean("RepeatOnWrongDigit", False)),
+        max_retries=a.integer("MaxRetries", 2, low=0, high=10) or 0,
+        retry_delay=a.seconds("RetryDelay", 0.0, low=0, high=60) or 0.0,
+        default_digit=default,
+        option_callback=a.hook("OptionStatusCallback"),
+    )
+
+
+def parse_external(raw: Any, where: str) -> tuple[ExternalActionSpec, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise InvalidParameter(f"{where} must be an array", field=where)
+    specs = []
+    for index, entry in enumerate(raw):
+        at = f"{where}[{index}]"
+        if not isinstance(entry, dict):
+            raise InvalidParameter(f"{at} must be an object", field=at)
+        e = Fields(entry, at)
+        kind = e.choice("ExternalActionType", (SendActionType.SMS, SendActionType.EMAIL), None)
+        if kind is None:
+            raise MissingParameter(f"{at}.ExternalActionType is required (Sms or Email)", field=at)
+        label = e.text("ExternalActionLabel", required=True) or ""
+        specs.append(ExternalActionSpec(SendActionType(kind), label, entry))
+    return tuple(specs)
+
+
+def check_targets(nodes: Mapping[int, Node]) -> None:
+    """Every NextNode, OnFailureNextNode, digit target and Redirect names a node that exists."""
+    for node in nodes.values():
+        where = f"{NODES}.{node.key}"
+        targets = [("NextNode", node.next_node), ("OnFailureNextNode", node.on_failure)]
+        if isinstance(node.action, Menu):
+            targets += [
+                (f"ChannelBehaviorAction.Digits.{k}.NextNode", t) for k, t in node.action.branches.items()
+            ]
+        if isinstance(node.action, Redirect):
+            targets.append(("ChannelBehaviorAction.Node", node.action.node))
+        for name, target in targets:
+            if target is not None and target not in nodes:
+                raise InvalidParameter(
+                    f"{where}.{name}: node {target} does not exist", field=f"{where}.{name}"
+                )
+
+
+def check_labels(nodes: Mapping[int, Node]) -> None:
+    """External-action labels are unique in a request (the SDK refuses duplicates [D3])."""
+    seen: set[str] = set()
+    for node in nodes.values():
+        for spec in node.external:
+            if spec.label in seen:
+                where = f"{NODES}.{node.key}.ExternalActions"
+                raise InvalidParameter(
+                    f"{where}: ExternalActionLabel {spec.label!r} is used twice", field=where
+                )
+            seen.add(spec.label)
