@@ -15,7 +15,7 @@ from starlette.requests import Request
 from mockserver.core.ids import IdFactory
 from mockserver.providers.routee.errors import GENERIC, RouteeError
 from mockserver.providers.routee.models import Application, RouteeState, Token
-from mockserver.providers.routee.vocabulary import SCOPES, VOICE_PERMISSION, permissions_of
+from mockserver.providers.routee.vocabulary import VOICE_PERMISSION, permissions_of
 
 
 def _oauth(status: int, error: str, message: str, field: str | None = None) -> RouteeError:
@@ -98,6 +98,3 @@ def authenticate(request: Request, state: RouteeState, now: datetime) -> Token:
     if VOICE_PERMISSION not in token.permissions:
         raise RouteeError(403, "Access denied: the token has no voice permission", module=GENERIC)
     return token
-
-
-ALL_SCOPES = tuple(SCOPES)

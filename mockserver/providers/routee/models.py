@@ -8,8 +8,19 @@ from typing import Any
 
 from mockserver.providers.routee.dialplan import Dial, Dialplan
 from mockserver.providers.routee.fields import Callback, Destination, MachineDetection
+from mockserver.providers.routee.vocabulary import Direction
 
 DEFAULT_EXPIRES_IN = 3600  # seconds [routee.md §2]
+
+
+@dataclass(frozen=True)
+class InboundNumber:
+    """A Routee number of the application: calls to it fetch a dialplan from ``dialplan_url``
+    [routee.md §5.4]; ``callback`` is its Inbound Voice Callback URL (the status callback body, §5.1)."""
+
+    number: str
+    dialplan_url: str
+    callback: Callback | None = None
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,7 @@ class Application:
     scopes: tuple[str, ...]  # what a token may be granted
     expires_in: int = DEFAULT_EXPIRES_IN
     rate_limit: bool = True  # 1 POST /voice/conversation per second [routee.md §9]
+    numbers: tuple[InboundNumber, ...] = ()  # numbers taking inbound calls
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,7 @@ class Conversation:
     created_at: datetime
     call_id: str  # the neutral id of the first leg
     base_url: str  # where recordings are served from
+    direction: Direction = Direction.OUTBOUND
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,7 @@ class Leg:
     machine_detection: MachineDetection | None
     max_duration: int | None
     dial: Dial | None = None  # set on a DIAL leg
+    direction: Direction = Direction.OUTBOUND
     collected_tones: str = ""
     recordings: list[RecordingInfo] = field(default_factory=list)
 
@@ -100,6 +114,14 @@ class RouteeState:
     conversations: dict[str, Conversation] = field(default_factory=dict)  # by trackingId
     legs: dict[str, Leg] = field(default_factory=dict)  # by neutral call id
     last_placed: dict[str, datetime] = field(default_factory=dict)  # by application id
+
+    def owner_of(self, number: str) -> tuple[Application, InboundNumber] | None:
+        """The application with ``number`` among its inbound numbers, and that number's setup."""
+        for app in self.applications.values():
+            for entry in app.numbers:
+                if entry.number == number:
+                    return app, entry
+        return None
 
     def legs_of(self, tracking_id: str) -> list[Leg]:
         return [leg for leg in self.legs.values() if leg.conversation_id == tracking_id]

@@ -11,23 +11,31 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from mockserver.callbacks.model import NO_RETRY, OutboundRequest
-from mockserver.core.backend import CallUpdate, UpdateKind
-from mockserver.core.calls import Call, CallState
-from mockserver.core.errors import InvalidParameter, MockError
+from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
+from mockserver.core.calls import Call, CallState, Direction
+from mockserver.core.errors import InvalidParameter, MockError, NotFound
 from mockserver.providers.base import Provider, ProviderContext
-from mockserver.providers.routee.auth import ALL_SCOPES
-from mockserver.providers.routee.errors import RouteeError, render_error
+from mockserver.providers.routee import applications, fields, snapshot
+from mockserver.providers.routee.applications import ALL_SCOPES
+from mockserver.providers.routee.dialplan import DEFAULT_HANGUP_DELAY
+from mockserver.providers.routee.errors import Codes, RouteeError, render_error
 from mockserver.providers.routee.executor import JSON, Executor
+from mockserver.providers.routee.fields import Destination
 from mockserver.providers.routee.models import (
     DEFAULT_EXPIRES_IN,
     Application,
+    Conversation,
+    ConversationRequest,
+    InboundNumber,
     Leg,
     RecordingInfo,
     RouteeState,
 )
 from mockserver.providers.routee.render import recording_json, status_callback
+from mockserver.providers.routee.vocabulary import Direction as RouteeDirection
 from mockserver.providers.routee.vocabulary import Strategy, to_status
 
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"  # until a request tells where the server is reached
 SECRET_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 #: Routee documents no retries for status callbacks: one attempt (routee.md §10.5).
 CALLBACK_RETRY = NO_RETRY
@@ -42,6 +50,8 @@ class Routee(Provider):
         super().__init__(ctx)
         self.state = RouteeState()
         self.executor = Executor(self)
+        #: where the server was last reached (routes keep it): an inbound call's recordings are served there
+        self.base_url = DEFAULT_BASE_URL
         for entry in ctx.credentials or ({},):
             self.add_credentials(entry)
 
@@ -55,12 +65,12 @@ class Routee(Provider):
 
     # -- credentials: applications ---------------------------------------------------------------
     def credentials(self) -> list[dict[str, Any]]:
-        return [application_json(a) for a in self.state.applications.values()]
+        return [applications.application_json(a) for a in self.state.applications.values()]
 
     def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Add an application, or change one: naming an existing ``applicationId`` updates the fields
         given (e.g. ``{"applicationId": "...", "rate_limit": false}``). Every field is optional."""
-        app_id = _text(body, "applicationId")
+        app_id = applications.text(body, "applicationId")
         existing = self.state.applications.get(app_id or "")
         ids = self.ctx.credential_ids
         if existing is None:
@@ -70,22 +80,75 @@ class Routee(Provider):
                 name=self.ctx.faker.company(),
                 scopes=ALL_SCOPES,
             )
-        app = Application(
-            id=existing.id,
-            secret=_text(body, "applicationSecret") or existing.secret,
-            name=_text(body, "name") or existing.name,
-            scopes=_scopes(body) or existing.scopes,
-            expires_in=_whole(body, "expires_in", existing.expires_in),
-            rate_limit=_flag(body, "rate_limit", existing.rate_limit),
-        )
+        app = applications.updated(existing, body)
+        for number in app.numbers:
+            owner = self.state.owner_of(number.number)
+            if owner is not None and owner[0].id != app.id:
+                raise InvalidParameter(
+                    f"{number.number} is a number of application {owner[0].id} already", field="numbers"
+                )
         self.state.applications[app.id] = app
-        return application_json(app)
+        return applications.application_json(app)
 
     def reset(self) -> None:
         self.state.reset()
         self.executor.reset()
 
+    # -- snapshots -------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        return snapshot.dump(self.state)
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Load a snapshot (after reset()); dialplans that were running are not resumed."""
+        snapshot.load(self.state, data)
+
+    # -- inbound calls ---------------------------------------------------------------------------
+    def start_inbound(self, from_: str, to: str, scenario: str | None) -> Call:
+        """A call to one of an application's numbers [routee.md §5.4]: an inbound conversation whose
+        dialplan is fetched from the number's Dialplan URL once the call is answered."""
+        owner = self.state.owner_of(to)
+        if owner is None:
+            raise NotFound(f"{to} is not an inbound number of any Routee application")
+        app, number = owner
+        caller = fields.text(from_, "from", Codes.FROM, 64)
+        tracking_id, message_id = self.ctx.ids.uuid(), self.ctx.ids.uuid()
+        call = self.ctx.backend.place(
+            PlaceCall(
+                provider=self.name,
+                account=app.id,
+                from_=caller,
+                to=to,
+                provider_call_id=tracking_id,
+                direction=Direction.INBOUND,
+                scenario=scenario,
+            )
+        )
+        request = inbound_request(caller, number)
+        self.state.conversations[tracking_id] = Conversation(
+            tracking_id=tracking_id,
+            application_id=app.id,
+            request=request,
+            created_at=call.created_at,
+            call_id=call.id,
+            base_url=self.base_url,
+            direction=RouteeDirection.INBOUND,
+        )
+        leg = Leg(
+            call_id=call.id,
+            message_id=message_id,
+            conversation_id=tracking_id,
+            to=request.to,
+            from_=caller,
+            callback=number.callback,
+            machine_detection=None,
+            max_duration=None,
+            direction=RouteeDirection.INBOUND,
+        )
+        self.register(call, leg)
+        return call
+
     # -- calls -----------------------------------------------------------------------------------
+
     def register(self, call: Call, leg: Leg) -> None:
         """Remember the Routee side of a just-placed leg; it was queued before this ran."""
         self.state.legs[call.id] = leg
@@ -157,49 +220,26 @@ class Routee(Provider):
             self.ctx.dispatcher.submit(request, CALLBACK_RETRY)
 
 
-def application_json(app: Application) -> dict[str, Any]:
-    return {
-        "applicationId": app.id,
-        "applicationSecret": app.secret,
-        "name": app.name,
-        "scopes": list(app.scopes),
-        "expires_in": app.expires_in,
-        "rate_limit": app.rate_limit,
+def inbound_request(caller: str, number: InboundNumber) -> ConversationRequest:
+    """What an inbound conversation shows: the caller, the number, its Dialplan URL and callback."""
+    echo: dict[str, Any] = {
+        "from": caller,
+        "to": {"phone": number.number},
+        "dialPlanUrl": number.dialplan_url,
     }
-
-
-def _text(body: Mapping[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidParameter(f"{name} must be a non-empty string", field=name)
-    if name == "applicationId" and ":" in value:  # Basic auth splits id:secret at the first ':'
-        raise InvalidParameter("applicationId must not contain ':'", field=name)
-    return value
-
-
-def _scopes(body: Mapping[str, Any]) -> tuple[str, ...] | None:
-    value = body.get("scopes")
-    if value is None:
-        return None
-    if not isinstance(value, list) or not value or not all(v in ALL_SCOPES for v in value):
-        raise InvalidParameter(f"scopes must be a non-empty list of: {' '.join(ALL_SCOPES)}", field="scopes")
-    return tuple(dict.fromkeys(value))
-
-
-def _whole(body: Mapping[str, Any], name: str, default: int) -> int:
-    value = body.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidParameter(f"{name} must be a whole number of seconds from 1", field=name)
-    return value
-
-
-def _flag(body: Mapping[str, Any], name: str, default: bool) -> bool:
-    value = body.get(name, default)
-    if not isinstance(value, bool):
-        raise InvalidParameter(f"{name} must be true or false", field=name)
-    return value
+    if number.callback is not None:
+        echo["callback"] = {"url": number.callback.url, "strategy": number.callback.strategy.value}
+    return ConversationRequest(
+        to=Destination("phone", number.number),
+        from_=caller,
+        dialplan=None,
+        dialplan_url=number.dialplan_url,
+        callback=number.callback,
+        hangup_delay=DEFAULT_HANGUP_DELAY,
+        max_duration=None,
+        machine_detection=None,
+        echo=echo,
+    )
 
 
 __all__ = ["DEFAULT_EXPIRES_IN", "Routee", "RouteeError"]

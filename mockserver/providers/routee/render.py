@@ -18,7 +18,6 @@ COUNTRIES = {
     "359": "BG",
 }  # fmt: skip
 ORIGINATING_SERVICE = "Voice"
-DIRECTION = "Outbound"
 CHARGE_INTERVAL = 1  # billed per second [routee.md §1]
 
 
@@ -40,7 +39,7 @@ def token_json(token: Token, now: datetime) -> dict[str, Any]:
 def conversation_json(conversation: Conversation) -> dict[str, Any]:
     return {
         "trackingId": conversation.tracking_id,
-        "direction": DIRECTION,
+        "direction": conversation.direction.value,
         **conversation.request.echo,
         "createdAt": iso(conversation.created_at),
     }
@@ -82,7 +81,7 @@ def leg_json(call: Call, leg: Leg) -> dict[str, Any]:
         "country": country(leg.to.value) if leg.to.kind != "sip" else None,
         "status": {"status": to_status(call.state).value, "date": iso(call.updated_at)},
         "originatingService": ORIGINATING_SERVICE,
-        "direction": DIRECTION,
+        "direction": leg.direction.value,
         "duration": call.talk_seconds,
         "price": price(call),
         "chargeInterval": CHARGE_INTERVAL,
@@ -116,7 +115,7 @@ def status_callback(call: Call, leg: Leg) -> dict[str, Any]:
         "to": leg.to.value,
         "from": leg.from_,
         "status": {"name": to_status(call.state).value, "updatedDate": iso(call.updated_at)},
-        "direction": DIRECTION,
+        "direction": leg.direction.value,
         "originatingService": ORIGINATING_SERVICE,
         "respectQuietHours": False,
         "duration": call.talk_seconds,

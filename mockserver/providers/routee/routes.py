@@ -41,6 +41,7 @@ def build_routes(api: Routee) -> list[BaseRoute]:
     backend = api.ctx.backend
 
     def auth(request: Request) -> Token:
+        api.base_url = f"{request.url.scheme}://{request.url.netloc}"
         return authenticate(request, state, api.ctx.now())
 
     def own_conversation(token: Token, tracking_id: str) -> Conversation:
@@ -54,6 +55,7 @@ def build_routes(api: Routee) -> list[BaseRoute]:
 
     # -- auth.routee.net -------------------------------------------------------------------------
     async def token(request: Request) -> Response:
+        api.base_url = f"{request.url.scheme}://{request.url.netloc}"
         app = basic_application(request, state.applications)
         issued = issue_token(
             state, app, await token_parameters(request), api.ctx.now(), api.ctx.credential_ids
@@ -88,7 +90,7 @@ def build_routes(api: Routee) -> list[BaseRoute]:
             request=wanted,
             created_at=call.created_at,
             call_id=call.id,
-            base_url=f"{request.url.scheme}://{request.url.netloc}",
+            base_url=api.base_url,
         )
         state.conversations[tracking_id] = conversation
         leg = Leg(

@@ -51,6 +51,13 @@ def to_status(state: CallState) -> Status:
     return STATUS[state]
 
 
+class Direction(StrEnum):
+    """A conversation's and a voice message's ``direction``."""
+
+    INBOUND = "Inbound"
+    OUTBOUND = "Outbound"
+
+
 class Strategy(StrEnum):
     """``callback.strategy``: every status change, or the final one only."""
 
