@@ -23,10 +23,12 @@ MAX_STEPS = 10_000
 
 @dataclass(frozen=True)
 class Speak:
-    """Play for ``seconds``; when ``interruptible`` the callee's digits cut it short."""
+    """Play for ``seconds``; when ``interruptible`` the callee's digits cut it short. ``saves`` is the
+    sound file id a recording is saved as once it has run its length (``""``: a unique id)."""
 
     seconds: float
     interruptible: bool
+    saves: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ class Interpreter:
                 return Speak(SECONDS_PER_WORD * max(len(spoken.split()), 1), self.act_on_digits)
             case "RecordAndSaveAs" | "RecordWithUniqueID":
                 self.recorded_seconds = RECORD_SECONDS
-                return Speak(float(RECORD_SECONDS), False)
+                saves = a[0].strip() if c.name == "RecordAndSaveAs" else ""
+                return Speak(float(RECORD_SECONDS), False, saves)
         return None  # Label, MaxRingTime (read before dialing) and settings that take no time
 
     def _on_digit(self, digit: str) -> None:

@@ -1,4 +1,5 @@
-"""Esendex's own state: license keys, the notifies (one per QueueID) and uploaded sound files."""
+"""Esendex's own state: license keys (with their incoming numbers), the notifies (one per QueueID, an
+incoming call is one too) and uploaded sound files."""
 
 from __future__ import annotations
 
@@ -12,9 +13,20 @@ FIRST_QUEUE_ID = 4093249
 
 
 @dataclass(frozen=True)
+class IncomingNumber:
+    """A number that takes calls for a LicenseKey: the script it plays and where it posts (mock's
+    configuration: Esendex sets these up for you [B-pb])."""
+
+    number: str  # 10 digits
+    text_to_say: str = ""
+    post_url: str = ""
+
+
+@dataclass(frozen=True)
 class Account:
     license_key: str
     name: str
+    incoming: tuple[IncomingNumber, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,18 +73,17 @@ class Notify:
     request: NotifyRequest
     script: Script
     created_at: datetime
-    telco: Telco
+    telco: Telco | None  # None for an incoming call (its postback has no telco fields)
     status_url: str
+    incoming: bool = False
     attempts: list[str] = field(default_factory=list)  # neutral call ids, in order
     pending: bool = True  # a dial (first or retry) is scheduled and not yet made
+    dial_at: datetime | None = None  # when that dial is due
     cancelled: bool = False
     transferred: bool = False
     variables: dict[str, str] = field(default_factory=dict)
     record_seconds: int = 0
-
-    @property
-    def timer_key(self) -> str:
-        return f"esendex:notify:{self.queue_id}"
+    sound_id: str = ""  # the last recording the script saved (the postback's qasoundid)
 
     @property
     def last_call_id(self) -> str | None:

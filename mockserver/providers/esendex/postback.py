@@ -1,8 +1,10 @@
-"""Postbacks to ``StatusChangePostUrl``: the OutgoingPostback fields, form-encoded [S-seed][B-pb].
+"""Postbacks to ``StatusChangePostUrl``: the OutgoingPostback fields, form-encoded [S-seed][B-pb], or
+for a call to an incoming number the IncomingPostback fields with ``incoming=True`` [E-in].
 
 Field names and their mixed casing are exactly the documented ones. Sent when an attempt ends (each
-try, with its result code) and when a notify is cancelled; not retried. Transient states (dialing,
-ringing, in call) are not posted: poll GetQueueIDStatus for those (mock's choice, esendex.md §10.6).
+try, with its result code) and when a notify is cancelled; an incoming call also posts when it
+arrives [B-pb]. Not retried. Transient states (dialing, ringing, in call) are not posted: poll
+GetQueueIDStatus for those (mock's choice, esendex.md §10.6).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from urllib.parse import urlencode
 
 from mockserver.callbacks.model import OutboundRequest
 from mockserver.core.calls import Call, CallState
-from mockserver.providers.esendex.models import Notify
+from mockserver.providers.esendex.models import Notify, Telco
 from mockserver.providers.esendex.render import xml_time
 from mockserver.providers.esendex.status import NotifyStatus
 
@@ -35,13 +37,48 @@ def ring_count(call: Call | None) -> int:
 
 
 def postback_fields(notify: Notify, call: Call | None, status: NotifyStatus) -> list[tuple[str, str]]:
-    request, telco = notify.request, notify.telco
-    fields = [
+    telco = notify.telco  # None for an incoming call
+    fields = (
+        incoming_fields(notify, status) if telco is None else outgoing_fields(notify, telco, call, status)
+    )
+    fields.append(("AC", ""))
+    taken = {name.lower() for name, _ in fields}
+    fields += [(name, value) for name, value in notify.variables.items() if name not in taken]
+    return fields
+
+
+def _times(notify: Notify, status: NotifyStatus) -> list[tuple[str, str]]:
+    return [
         ("QueueID", str(notify.queue_id)),
         ("ResponseCode", str(status.code)),
         ("StartTime", "" if status.start is None else xml_time(status.start)),
         ("EndTime", "" if status.end is None else xml_time(status.end)),
         ("Duration", str(status.duration)),
+    ]
+
+
+def incoming_fields(notify: Notify, status: NotifyStatus) -> list[tuple[str, str]]:
+    """The IncomingPostback fields [E-in]: the caller is ``callerid``, the number called ``phonenumber``."""
+    request = notify.request
+    return [
+        *_times(notify, status),
+        ("transfercallerid", request.caller_id),
+        ("machinedetection", status.machine),
+        ("digitsdialed", status.digits),
+        ("extension", request.extension),
+        ("lastrecordlength", str(notify.record_seconds)),
+        ("callerid", request.caller_id),
+        ("phonenumber", request.phone),
+        ("incoming", _bool(True)),
+    ]
+
+
+def outgoing_fields(
+    notify: Notify, telco: Telco, call: Call | None, status: NotifyStatus
+) -> list[tuple[str, str]]:
+    request = notify.request
+    fields = [
+        *_times(notify, status),
         ("isWireless", _bool(telco.is_wireless)),
         ("telcoLATA", telco.lata),
         ("telcoOCN", telco.ocn),
@@ -55,7 +92,7 @@ def postback_fields(notify: Notify, call: Call | None, status: NotifyStatus) -> 
     if rings:  # "only present if at least one ring was detected"
         fields.append(("incallringcount", str(rings)))
     fields += [
-        ("qasoundid", ""),
+        ("qasoundid", notify.sound_id),
         ("callerid", request.caller_id),
         ("extension", request.extension),
         ("phonenumber", request.phone),
@@ -65,10 +102,7 @@ def postback_fields(notify: Notify, call: Call | None, status: NotifyStatus) -> 
         ("transfercallerid", request.caller_id),
         ("calleridname", request.caller_id_name),
         ("machinedetection", status.machine),
-        ("AC", ""),
     ]
-    taken = {name.lower() for name, _ in fields}
-    fields += [(name, value) for name, value in notify.variables.items() if name not in taken]
     return fields
 
 

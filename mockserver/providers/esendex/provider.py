@@ -10,11 +10,14 @@ from starlette.routing import BaseRoute
 
 from mockserver.callbacks.model import NO_RETRY
 from mockserver.core.backend import CallUpdate, UpdateKind
-from mockserver.core.calls import CallState
+from mockserver.core.calls import Call, CallState
 from mockserver.core.errors import InvalidParameter, MockError
+from mockserver.core.serialize import SnapshotError, random_from_data, random_to_data
 from mockserver.providers.base import Provider, ProviderContext
+from mockserver.providers.esendex import snapshot
 from mockserver.providers.esendex.dialer import Dialer
 from mockserver.providers.esendex.errors import render_error
+from mockserver.providers.esendex.inbound import incoming_numbers, take_call
 from mockserver.providers.esendex.models import Account, EsendexState, Notify
 from mockserver.providers.esendex.postback import is_postable, postback_request
 from mockserver.providers.esendex.runner import ScriptRunner
@@ -47,20 +50,35 @@ class Esendex(Provider):
 
     # -- credentials: LicenseKeys ----------------------------------------------------------------
     def credentials(self) -> list[dict[str, Any]]:
-        return [{"license_key": a.license_key, "name": a.name} for a in self.state.accounts.values()]
+        return [_listing(a) for a in self.state.accounts.values()]
 
     def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Add a LicenseKey (a GUID made up from the seed unless given) and a display name."""
+        """Add a LicenseKey (a GUID made up from the seed unless given), a display name and its
+        incoming numbers. For a LicenseKey that exists, ``incoming_numbers`` adds numbers to it (or
+        replaces the script and URL of a number it has)."""
+        numbers = {n.number: n for n in incoming_numbers(body.get("incoming_numbers"))}
         key = body.get("license_key") or self.ctx.credential_ids.uuid()
         if not isinstance(key, str) or not key.strip() or key.strip() == "0":
             raise InvalidParameter("license_key must be a non-empty string other than 0", field="license_key")
-        if key in self.state.accounts:
-            raise InvalidParameter(f"license key {key} exists already", field="license_key")
-        name = body.get("name") or self.ctx.faker.company()
-        if not isinstance(name, str):
-            raise InvalidParameter("name must be a string", field="name")
-        self.state.accounts[key] = Account(key, name)
-        return {"license_key": key, "name": name}
+        theirs = {n.number for a in self.state.accounts.values() if a.license_key != key for n in a.incoming}
+        clash = sorted(set(numbers) & theirs)
+        if clash:
+            raise InvalidParameter(
+                f"{clash[0]} is an incoming number of another license key", field="incoming_numbers"
+            )
+        existing = self.state.accounts.get(key)
+        if existing is not None:
+            if not numbers or "name" in body:
+                raise InvalidParameter(f"license key {key} exists already", field="license_key")
+            merged = {n.number: n for n in existing.incoming} | numbers
+            account = Account(key, existing.name, tuple(merged.values()))
+        else:
+            name = body.get("name") or self.ctx.faker.company()
+            if not isinstance(name, str):
+                raise InvalidParameter("name must be a string", field="name")
+            account = Account(key, name, tuple(numbers.values()))
+        self.state.accounts[key] = account
+        return _listing(account)
 
     def known_key(self, key: str) -> bool:
         return key in self.state.accounts
@@ -149,3 +167,45 @@ class Esendex(Provider):
     def reset(self) -> None:
         self.state.reset()
         self.runner.reset()
+        self.dialer.reset()
+
+    # -- inbound calls ---------------------------------------------------------------------------
+    def start_inbound(self, from_: str, to: str, scenario: str | None) -> Call:
+        """A call to one of a LicenseKey's ``incoming_numbers`` (inbound.py)."""
+        return take_call(self, from_, to, scenario)
+
+    # -- snapshots -------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            **snapshot.dump(self.state),
+            "credential_ids": random_to_data(self.ctx.credential_ids.getstate()),
+        }
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Keys (when the data has some), sound files, notifies; a dial still to come is scheduled
+        again (at once if its time has passed). A script that was playing does not resume: its call
+        goes on as its scenario says."""
+        loaded = snapshot.load(data)
+        missing = [c for c in loaded.by_call if self.ctx.backend.store.get(c) is None]
+        if missing:
+            raise SnapshotError(f"providers.esendex.notifies: no call {missing[0]} in the snapshot's calls")
+        ids = data.get("credential_ids")
+        if ids is not None:
+            self.ctx.credential_ids.setstate(random_from_data(ids, "providers.esendex.credential_ids"))
+        if loaded.accounts:
+            self.state.accounts = loaded.accounts
+        self.state.notifies = loaded.notifies
+        self.state.by_call = loaded.by_call
+        self.state.sounds = loaded.sounds
+        self.state.next_queue_id = loaded.next_queue_id
+        for notify in self.state.notifies.values():
+            if notify.pending and notify.dial_at is not None and not notify.cancelled:
+                self.dialer.dial_at(notify, notify.dial_at)
+
+
+def _listing(account: Account) -> dict[str, Any]:
+    return {
+        "license_key": account.license_key,
+        "name": account.name,
+        "incoming_numbers": [n.number for n in account.incoming],
+    }

@@ -86,6 +86,8 @@ class ScriptRunner:
     def _elapsed(self, call_id: str, run: Running) -> Callable[[], Awaitable[None]]:
         async def elapsed() -> None:
             if self.running.get(call_id) is run:
+                if isinstance(run.action, Speak) and run.action.saves is not None:
+                    self._save_recording(run.notify, run.action)
                 run.interpreter.elapsed()
                 self._go(call_id)
 
@@ -98,6 +100,13 @@ class ScriptRunner:
                 self._go(call_id)
 
         return keyed
+
+    def _save_recording(self, notify: Notify, recording: Speak) -> None:
+        """A finished RecordAndSaveAs is a sound file of the LicenseKey (later scripts play it with
+        ``~^id~``; ReturnSoundFileIDs lists it) and the call's ``qasoundid`` (mock's choice)."""
+        sound_id = recording.saves or self.api.ctx.ids.uuid()
+        self.api.state.sounds[(notify.request.license_key, sound_id)] = int(recording.seconds)
+        notify.sound_id = sound_id
 
     def _cut(self, call_id: str) -> Callable[[], Awaitable[None]]:
         async def cut() -> None:

@@ -39,7 +39,7 @@ def notify_status(notify: Notify, last: Call | None, now: datetime) -> NotifySta
         return NotifyStatus(Code.CANCELLED, Code.CANCELLED.text, notify.queue_id, demo=demo, complete=True)
     if last is None:
         return NotifyStatus(Code.QUEUED, Code.QUEUED.text, notify.queue_id, demo=demo)
-    code = call_code(last, notify.transferred)
+    code = call_code(last, notify.transferred, notify.incoming)
     answered = last.answered_at
     started = answered or last.entered(CallState.INITIATED)
     duration = (

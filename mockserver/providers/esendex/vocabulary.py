@@ -82,6 +82,9 @@ class Code(IntEnum):
     CANCELLED = 22
     SOUND_NOT_FOUND = 23
     TRANSFERRED = 24
+    INCOMING_CALL = 29
+    INCOMING_COMPLETE = 30
+    INCOMING_TRANSFERRED = 31
     VACANT_NUMBER = 43
 
     @property
@@ -119,9 +122,15 @@ STATE_CODES: dict[CallState, Code] = {
 RETRIED_STATES = frozenset({CallState.BUSY, CallState.NO_ANSWER, CallState.REJECTED})
 
 
-def call_code(call: Call, transferred: bool = False) -> Code:
+def call_code(call: Call, transferred: bool = False, incoming: bool = False) -> Code:
     """The code of one attempt. A call the callee hung up while it rang was not answered (2); only
-    one ended through the API (the mock-only hang-up) is Cancelled (22)."""
+    one ended through the API (the mock-only hang-up) is Cancelled (22). An incoming call is 29
+    while it lasts, then 30 (31 if the script transferred it) — or, if it never got through, the
+    outgoing code of how it ended (mock's choice)."""
+    if incoming and call.live:
+        return Code.INCOMING_CALL
+    if incoming and call.state is CallState.COMPLETED:
+        return Code.INCOMING_TRANSFERRED if transferred else Code.INCOMING_COMPLETE
     if call.state is CallState.CANCELED and call.ended_by is not Party.API:
         return Code.UNANSWERED
     if call.state is CallState.COMPLETED and transferred:

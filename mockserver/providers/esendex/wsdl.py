@@ -1,8 +1,11 @@
-"""The service description at ``?WSDL``: SOAP 1.1 and 1.2 bindings generated from operations.py.
+"""The service description at ``?WSDL``: SOAP 1.1, SOAP 1.2, HTTP GET and HTTP POST bindings generated
+from operations.py.
 
 Like ASP.NET's, the schema is document/literal with elementFormDefault="qualified", each operation a
-``<Method>`` element and a ``<MethodResponse>`` holding ``<MethodResult>``. The HTTP GET/POST bindings
-are not described (SOAP clients do not use them); the mock-only MockHangUp is left out.
+``<Method>`` element and a ``<MethodResponse>`` holding ``<MethodResult>``; each return type is also a
+top-level element (the root of an HTTP GET/POST reply). As ASP.NET does, the HTTP ports list only the
+operations whose parameters are all simple (not the Advanced ones), every parameter a string. The
+mock-only MockHangUp is left out.
 """
 
 from __future__ import annotations
@@ -17,6 +20,13 @@ from mockserver.providers.esendex.operations import (
 
 SOAP11 = "http://schemas.xmlsoap.org/wsdl/soap/"
 SOAP12 = "http://schemas.xmlsoap.org/wsdl/soap12/"
+HTTP = "http://schemas.xmlsoap.org/wsdl/http/"
+MIME = "http://schemas.xmlsoap.org/wsdl/mime/"
+#: The HTTP bindings: (name, verb, what the input is).
+HTTP_BINDINGS = (
+    ("HttpGet", "GET", "<http:urlEncoded />"),
+    ("HttpPost", "POST", '<mime:content type="application/x-www-form-urlencoded" />'),
+)
 
 COMPLEX: dict[str, tuple[tuple[str, str], ...]] = {
     "AdvancedNotifyRequest": ADVANCED_FIELDS,
@@ -72,6 +82,9 @@ def _types() -> str:
         parts.append(
             f'<s:element name="{op.name}Response"><s:complexType>{result}</s:complexType></s:element>'
         )
+    for kind in sorted({op.returns for op in OPERATIONS.values()}):
+        nillable = "" if kind in PRIMITIVES - NULLABLE else ' nillable="true"'
+        parts.append(f'<s:element name="{kind}"{nillable} type="{_type(kind)}" />')
     for name, fields in COMPLEX.items():
         parts.append(f'<s:complexType name="{name}">{_sequence(fields)}</s:complexType>')
     for name, item in ARRAYS.items():
@@ -100,6 +113,41 @@ def _binding(name: str, prefix: str) -> str:
     )
 
 
+def _http_parts(location: str) -> tuple[str, str, str, str]:
+    """Messages, port types, bindings and ports of the HTTP GET and POST bindings."""
+    simple = [op for op in OPERATIONS.values() if not op.soap_only]
+    messages, port_types, bindings, ports = [], [], [], []
+    for name, verb, encoding in HTTP_BINDINGS:
+        for op in simple:
+            parts = "".join(f'<wsdl:part name="{param}" type="s:string" />' for param, _ in op.params)
+            messages.append(
+                f'<wsdl:message name="{op.name}{name}In">{parts}</wsdl:message>'
+                f'<wsdl:message name="{op.name}{name}Out">'
+                f'<wsdl:part name="Body" element="tns:{op.returns}" /></wsdl:message>'
+            )
+        operations = "".join(
+            f'<wsdl:operation name="{op.name}"><wsdl:input message="tns:{op.name}{name}In" />'
+            f'<wsdl:output message="tns:{op.name}{name}Out" /></wsdl:operation>'
+            for op in simple
+        )
+        port_types.append(f'<wsdl:portType name="PhoneNotify{name}">{operations}</wsdl:portType>')
+        operations = "".join(
+            f'<wsdl:operation name="{op.name}"><http:operation location="/{op.name}" />'
+            f'<wsdl:input>{encoding}</wsdl:input><wsdl:output><mime:mimeXml part="Body" /></wsdl:output>'
+            "</wsdl:operation>"
+            for op in simple
+        )
+        bindings.append(
+            f'<wsdl:binding name="PhoneNotify{name}" type="tns:PhoneNotify{name}">'
+            f'<http:binding verb="{verb}" />{operations}</wsdl:binding>'
+        )
+        ports.append(
+            f'<wsdl:port name="PhoneNotify{name}" binding="tns:PhoneNotify{name}">'
+            f'<http:address location="{location}" /></wsdl:port>'
+        )
+    return "".join(messages), "".join(port_types), "".join(bindings), "".join(ports)
+
+
 def wsdl(location: str) -> str:
     messages = "".join(
         f'<wsdl:message name="{op}SoapIn"><wsdl:part name="parameters" element="tns:{op}" /></wsdl:message>'
@@ -112,18 +160,19 @@ def wsdl(location: str) -> str:
         f'<wsdl:output message="tns:{op}SoapOut" /></wsdl:operation>'
         for op in OPERATIONS
     )
+    http_messages, http_port_types, http_bindings, http_ports = _http_parts(location)
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<wsdl:definitions xmlns:s="http://www.w3.org/2001/XMLSchema" xmlns:soap="{SOAP11}" '
-        f'xmlns:soap12="{SOAP12}" xmlns:tns="{NS}" targetNamespace="{NS}" '
-        'xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/">'
-        f"{_types()}{messages}"
-        f'<wsdl:portType name="PhoneNotifySoap">{port_type}</wsdl:portType>'
-        f"{_binding('PhoneNotifySoap', 'soap')}{_binding('PhoneNotifySoap12', 'soap12')}"
+        f'xmlns:soap12="{SOAP12}" xmlns:http="{HTTP}" xmlns:mime="{MIME}" xmlns:tns="{NS}" '
+        f'targetNamespace="{NS}" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/">'
+        f"{_types()}{messages}{http_messages}"
+        f'<wsdl:portType name="PhoneNotifySoap">{port_type}</wsdl:portType>{http_port_types}'
+        f"{_binding('PhoneNotifySoap', 'soap')}{_binding('PhoneNotifySoap12', 'soap12')}{http_bindings}"
         '<wsdl:service name="PhoneNotify">'
         '<wsdl:port name="PhoneNotifySoap" binding="tns:PhoneNotifySoap">'
         f'<soap:address location="{location}" /></wsdl:port>'
         f'<wsdl:port name="PhoneNotifySoap12" binding="tns:PhoneNotifySoap12">'
         f'<soap12:address location="{location}" /></wsdl:port>'
-        "</wsdl:service></wsdl:definitions>"
+        f"{http_ports}</wsdl:service></wsdl:definitions>"
     )

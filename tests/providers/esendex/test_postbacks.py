@@ -126,3 +126,34 @@ def test_every_postback_is_recorded_at_the_control_api(
     deliveries = control.callbacks(provider="esendex", call_id=reply["QueueID"])
     assert len(deliveries) == 1
     assert all(d["delivered"] for d in deliveries)
+
+
+def test_a_recording_is_a_sound_file_later_scripts_can_play(
+    notify: PhoneNotify, control: Any, receiver: CallbackReceiver
+) -> None:
+    script = (
+        rf"~\StatusChangePostURL({receiver.url('/record')})~ Say your name ~\RecordAndSaveAs(name)~ Thanks"
+    )
+    notify.basic(ANSWERED_TO, text=script)
+    control.advance(60)
+    [post] = receiver.wait_for(1, "/record")
+    assert (post.form["qasoundid"], post.form["lastrecordlength"]) == ("name", "10")
+    assert "<string>name</string>" in notify.post("ReturnSoundFileIDs").text
+
+    replay = notify.basic(ANSWERED_TO, text="~^name~")  # not 23 Sound File Not Found
+    assert replay["ResponseCode"] == "0"
+    control.advance(60)
+    call = control.call(replay["QueueID"])
+    assert call["ended_at"] == "2026-01-01T09:01:17Z"  # dialed at 60 s, answered at 67 s, a 10 s sound
+
+
+def test_a_recording_with_a_unique_id_is_saved_under_that_id(
+    notify: PhoneNotify, control: Any, receiver: CallbackReceiver
+) -> None:
+    notify.basic(
+        ANSWERED_TO, text=rf"~\StatusChangePostURL({receiver.url('/unique')})~ ~\RecordWithUniqueID()~"
+    )
+    control.advance(60)
+    [post] = receiver.wait_for(1, "/unique")
+    assert len(post.form["qasoundid"]) == 36  # a GUID
+    assert f"<string>{post.form['qasoundid']}</string>" in notify.post("ReturnSoundFileIDs").text

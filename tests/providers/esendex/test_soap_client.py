@@ -87,3 +87,30 @@ def test_zeep_uploads_a_sound_file_a_script_can_play(soap: zeep.Client, control:
     call = control.call(str(reply.QueueID))
     assert call["ended_at"] == "2026-01-01T09:00:11Z"  # answered at 7 s, a 4 s sound
     assert soap.service.RemoveSoundFile(SoundFileID="intro", LicenseKey=key) is True
+
+
+@pytest.mark.parametrize("port", ["PhoneNotifyHttpGet", "PhoneNotifyHttpPost"])
+def test_zeep_calls_the_http_get_and_post_bindings_the_wsdl_describes(
+    soap: zeep.Client, control: Any, port: str
+) -> None:
+    key = control.credentials("esendex")[0]["license_key"]
+    service = soap.bind("PhoneNotify", port)
+    reply = service.NotifyPhoneBasic(
+        PhoneNumberToDial=ANSWERED_TO,
+        TextToSay="Hello over plain HTTP",
+        CallerID="7575550000",
+        CallerIDname="Esendex Services",
+        VoiceID="0",
+        LicenseKey=key,
+    )
+    assert (reply.ResponseCode, reply.ResponseText) == (0, "Queued")
+    assert service.CancelNotify(QueueID=str(reply.QueueID), LicenseKey=key) is True  # still queued
+    assert service.GetVersion()
+    listed = service_operations(soap, port)
+    assert {"NotifyPhoneBasic", "GetQueueIDStatus", "UploadSoundFile"} <= listed
+    assert "NotifyPhoneAdvanced" not in listed  # complex parameters: SOAP only
+
+
+def service_operations(soap: zeep.Client, port: str) -> set[str]:
+    binding = soap.wsdl.services["PhoneNotify"].ports[port].binding
+    return {operation.name for operation in binding.port_type.operations.values()}
