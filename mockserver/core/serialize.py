@@ -317,3 +317,31 @@ def loads_strict(text: str | bytes) -> Any:
     """``json.loads`` without Python's extensions: ``NaN`` and ``Infinity`` are errors (ValueError), so
     nothing loaded can later fail to render as JSON."""
     return json.loads(text, parse_constant=_no_constant)
+
+
+# Strict reads of single JSON values, for providers' restore(): a damaged snapshot fails the restore
+# (the control API answers 400 and nothing changes) rather than loading values that break rendering later.
+def strict_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def strict_object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object, got {value!r}")
+    return value
+
+
+def strict_array(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected an array, got {value!r}")
+    return value
+
+
+def strict_time(value: Any) -> datetime:
+    """An ISO 8601 time with a time zone."""
+    at = datetime.fromisoformat(strict_text(value))
+    if at.tzinfo is None:
+        raise ValueError(f"{value!r} has no time zone")
+    return at

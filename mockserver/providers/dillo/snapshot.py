@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.serialize import strict_array as _list
+from mockserver.core.serialize import strict_object as _dict
+from mockserver.core.serialize import strict_text as _str
+from mockserver.core.serialize import strict_time as _when
 from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.models import (
     CollectedDigits,
@@ -32,21 +36,6 @@ def _at(value: datetime | None) -> str | None:
 
 def _from(value: Any) -> datetime | None:
     return None if value is None else _when(value)
-
-
-def _when(value: Any) -> datetime:
-    at = datetime.fromisoformat(_str(value))
-    if at.tzinfo is None:
-        raise ValueError(f"{value!r} has no time zone")
-    return at
-
-
-# Strict reads: a damaged snapshot fails the restore (the control API answers 400, nothing changes)
-# rather than loading values that would break rendering later.
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {value!r}")
-    return value
 
 
 def _opt_str(value: Any) -> str | None:
@@ -72,18 +61,6 @@ def _seconds(value: Any) -> float:
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"expected true or false, got {value!r}")
-    return value
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError(f"expected an object, got {value!r}")
-    return value
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise TypeError(f"expected an array, got {value!r}")
     return value
 
 

@@ -13,6 +13,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.serialize import strict_array as _list
+from mockserver.core.serialize import strict_object as _dict
+from mockserver.core.serialize import strict_text as _str
+from mockserver.core.serialize import strict_time as _when
 from mockserver.providers.routee import applications, fields, params
 from mockserver.providers.routee.dialplan import Dial, parse_verb
 from mockserver.providers.routee.errors import Codes
@@ -32,36 +36,9 @@ def _at(value: datetime) -> str:
     return value.isoformat()
 
 
-def _when(value: Any) -> datetime:
-    at = datetime.fromisoformat(_str(value))
-    if at.tzinfo is None:
-        raise ValueError(f"{value!r} has no time zone")
-    return at
-
-
-# Strict reads: a damaged snapshot fails the restore (the control API answers 400, nothing changes)
-# rather than loading values that would break rendering or serving later.
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {value!r}")
-    return value
-
-
 def _int(value: Any, high: int = 86_400) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
         raise TypeError(f"expected a whole number from 0 to {high}, got {value!r}")
-    return value
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError(f"expected an object, got {value!r}")
-    return value
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise TypeError(f"expected an array, got {value!r}")
     return value
 
 
