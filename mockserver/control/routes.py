@@ -206,6 +206,22 @@ async def inbound_call(request: Request) -> Response:
     return JSONResponse(call_json(state.backend.get(call.id)), 201)
 
 
+async def inbound_sms(request: Request) -> Response:
+    """An SMS comes in to one of a provider's numbers: ``{"provider", "from", "to", "text"}``."""
+    state = state_of(request)
+    body = await json_object(request)
+    provider = state.providers.get(str(body.get("provider")))
+    if provider is None:
+        raise ControlError(400, "invalid_inbound", f"provider must be one of {', '.join(state.providers)}")
+    from_, to, text = body.get("from"), body.get("to"), body.get("text")
+    if not all(isinstance(v, str) and v for v in (from_, to)) or not isinstance(text, str):
+        raise ControlError(400, "invalid_inbound", "from and to must be phone numbers and text a string")
+    assert isinstance(from_, str) and isinstance(to, str)
+    result = provider.receive_sms(from_, to, text)
+    await state.dispatcher.settle()
+    return JSONResponse(dict(result), 201)
+
+
 # -- journal and callbacks ---------------------------------------------------------------------
 async def list_requests(request: Request) -> Response:
     state = state_of(request)
@@ -443,6 +459,7 @@ def control_routes() -> list[BaseRoute]:
         Route("/calls/{id}", g(get_call), methods=["GET"]),
         Route("/calls/{id}/events", g(call_event), methods=["POST"]),
         Route("/inbound", g(inbound_call), methods=["POST"]),
+        Route("/inbound-sms", g(inbound_sms), methods=["POST"]),
         Route("/requests", g(list_requests), methods=["GET"]),
         Route("/journal", g(journal), methods=["GET"]),
         Route("/callbacks", g(list_callbacks), methods=["GET"]),

@@ -179,6 +179,11 @@ class Provider:
         request, an inbound postback...). Raise a MockError (e.g. NotFound for an unknown number)."""
         raise NotImplementedInbound(f"{self.name} does not emulate inbound calls yet")
 
+    def receive_sms(self, from_: str, to: str, text: str) -> Mapping[str, Any]:
+        """An SMS comes in from ``from_`` to ``to`` (one of this provider's numbers), sent through
+        ``POST /_mock/inbound-sms``. Answers what the provider recorded, as JSON-ready data."""
+        raise NotImplementedInbound(f"{self.name} does not emulate inbound SMS")
+
     # -- snapshots -------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         """Everything this provider keeps (what reset() clears, plus credentials), as JSON-ready data.
