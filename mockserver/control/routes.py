@@ -214,9 +214,14 @@ async def inbound_sms(request: Request) -> Response:
     if provider is None:
         raise ControlError(400, "invalid_inbound", f"provider must be one of {', '.join(state.providers)}")
     from_, to, text = body.get("from"), body.get("to"), body.get("text")
-    if not all(isinstance(v, str) and v for v in (from_, to)) or not isinstance(text, str):
+    if (
+        not isinstance(from_, str)
+        or not isinstance(to, str)
+        or not from_
+        or not to
+        or not isinstance(text, str)
+    ):
         raise ControlError(400, "invalid_inbound", "from and to must be phone numbers and text a string")
-    assert isinstance(from_, str) and isinstance(to, str)
     result = provider.receive_sms(from_, to, text)
     await state.dispatcher.settle()
     return JSONResponse(dict(result), 201)
