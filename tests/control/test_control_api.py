@@ -324,3 +324,10 @@ def test_inbound_sms_needs_a_provider_that_emulates_it(control: Any) -> None:
     assert r.json()["error"]["code"] == "not_implemented_inbound"
     assert control.http.post("/_mock/inbound-sms", json={**body, "text": 5}).status_code == 400
     assert control.http.post("/_mock/inbound-sms", json={**body, "provider": "x"}).status_code == 400
+
+
+def test_inbound_sms_to_a_number_nobody_owns_is_404(control: Any) -> None:
+    body = {"provider": "callr", "from": "+33612345678", "to": "+33100000000", "text": "hi"}
+    r = control.http.post("/_mock/inbound-sms", json=body)
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not_found"

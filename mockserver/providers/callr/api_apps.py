@@ -9,7 +9,7 @@ from mockserver.providers.callr import params
 from mockserver.providers.callr.errors import invalid, not_found
 from mockserver.providers.callr.models import App, Did
 from mockserver.providers.callr.params import Arg, Kind, Schema
-from mockserver.providers.callr.render import app_json, did_json
+from mockserver.providers.callr.render import app_json, did_json, search_results
 from mockserver.providers.callr.rpc import Invocation, Method, method
 from mockserver.providers.callr.vocabulary import Package
 
@@ -125,13 +125,14 @@ def methods(api: Callr) -> list[Method]:
         paging = params.options(args[1], params.SEARCH_OPTIONS)
         wanted = (filters.get("name") or "").lower()
         hits = [app_json(a, dids(a)) for a in listing(inv) if wanted in a.name.lower()]
-        offset, quantity = paging.get("offset") or 0, paging.get("quantity") or 50
-        page = hits[offset : offset + quantity]
-        return {
-            "has_more": offset + len(page) < len(hits),
-            "hits": page,
-            "offset": offset,
-            "total": len(hits),
-        }
+        return search_results(hits, paging)
 
-    return [create, edit, get, delete, get_list, search]
+    @method("apps.get_authorized_clis", Arg("type", Kind.STRING))
+    def get_authorized_clis(inv: Invocation, args: list[Any]) -> list[dict[str, Any]]:
+        """Customer.CLI for ``CALL`` or ``SMS``: the account's own CLI, the one number CALLR has
+        authorised on a mock account (mock's choice; its DIDs are allowed without being listed)."""
+        if args[0] not in ("CALL", "SMS"):
+            raise invalid("type", "type must be CALL or SMS")
+        return [{"cli": inv.caller.account.cli, "comment": "", "label": "Account CLI"}]
+
+    return [create, edit, get, delete, get_list, search, get_authorized_clis]

@@ -38,6 +38,7 @@ def methods(api: Callr) -> list[Method]:
             raise invalid("app", f"app {app.hash} is a {app.package} app, not REALTIME10")
         target = params.target(args[1])
         options = params.options(args[2], params.REALTIME_CALL_OPTIONS)
+        api.billing.check(account.login)
         request_hash = api.new_hash()
         api.place_call(
             login=account.login,
@@ -67,6 +68,7 @@ def methods(api: Callr) -> list[Method]:
         mine = {m.id for m in state.media.values() if m.login == account.login}
         messages = tuple(params.media(m, f"messages[{i}]", mine.__contains__) for i, m in enumerate(args[1]))
         options = params.options(args[2], params.BROADCAST_OPTIONS)
+        api.billing.check(account.login)
         scenario = inv.scenario or ("voicemail" if options.get("direct_to_voicemail") else None)
         request_hash = api.new_hash()
         info = api.place_call(

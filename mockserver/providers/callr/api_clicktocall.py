@@ -80,6 +80,7 @@ def methods(api: Callr) -> list[Method]:
         app = own_app(inv, args[0])
         a_targets, b_targets = targets(args[1], "a_targets"), targets(args[2], "b_targets")
         options = params.options(args[3], params.CLICKTOCALL_START_OPTIONS)
+        api.billing.check(inv.caller.account.login)
         now = api.ctx.now()
         scheduled = now
         if options.get("schedule"):

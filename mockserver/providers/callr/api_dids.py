@@ -12,12 +12,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from mockserver.providers.callr import store
+from mockserver.providers.callr import params, store
 from mockserver.providers.callr.cdr import cents
 from mockserver.providers.callr.errors import Code, RpcError, invalid, not_found
 from mockserver.providers.callr.models import App, Charge, Did, Reservation
 from mockserver.providers.callr.params import Arg, Kind
-from mockserver.providers.callr.render import datetime_text, did_json, store_item_json
+from mockserver.providers.callr.render import datetime_text, did_json, search_results, store_item_json
 from mockserver.providers.callr.rpc import Invocation, Method, method
 from mockserver.providers.callr.vocabulary import PACKAGE_TYPE
 
@@ -228,7 +228,8 @@ def methods(api: Callr) -> list[Method]:
             state.dids[did.hash] = did
         cost = cost_json(reservation.klass, len(reservation.items))
         debit = Decimal(cost["amount_prepaid_debit"])
-        state.charges.append(Charge(reservation.login, debit, api.ctx.now(), "did/store.buy_order"))
+        with api.billing.transaction(reservation.login):
+            state.charges.append(Charge(reservation.login, debit, api.ctx.now(), "did/store.buy_order"))
         return {
             "contract": contract_json(api.ctx.now()),
             "cost": cost,
@@ -305,7 +306,31 @@ def methods(api: Callr) -> list[Method]:
             if d.login == login and not (args[0] and d.app is not None)
         ]
 
+    @method(
+        "did.search",
+        Arg("filters", Kind.OBJECT, nullable=True),
+        Arg("options", Kind.OBJECT, nullable=True, optional=True),
+    )
+    def search(inv: Invocation, args: list[Any]) -> dict[str, Any]:
+        """Search.Results of the account's DIDs; ``KEYWORDS`` is matched against the number's digits
+        (international or national, mock's choice), the other filters exactly."""
+        filters = params.options(args[0], params.DID_SEARCH_FILTERS, "filters")
+        paging = params.options(args[1], params.SEARCH_OPTIONS)
+        keywords = "".join(c for c in filters.get("KEYWORDS") or "" if c.isdigit())
+        login = inv.caller.account.login
+        hits = [
+            did_json(d)
+            for d in state.dids.values()
+            if d.login == login
+            and filters.get("class") in (None, d.klass)
+            and filters.get("hash") in (None, d.hash)
+            and filters.get("type") in (None, d.type)
+            and (keywords in d.intl_number or keywords in d.local_number)
+        ]
+        return search_results(hits, paging)
+
     return [
+        search,
         countries,
         get_list,
         types,

@@ -61,6 +61,7 @@ def methods(api: Callr) -> list[Method]:
             path = api.sms.path(args[1], inv.scenario)
         except UnknownScenario as exc:
             raise invalid("X-Mock-Scenario", str(exc)) from None
+        api.billing.check(inv.caller.account.login)
         now = api.ctx.now()
         sms = Sms(
             hash=api.new_hash(),
@@ -79,7 +80,8 @@ def methods(api: Callr) -> list[Method]:
             updated=now,
             path=path,
         )
-        state.sms[sms.hash] = sms
+        with api.billing.transaction(sms.login):
+            state.sms[sms.hash] = sms
         api.sms.send(sms)
         return sms.hash
 

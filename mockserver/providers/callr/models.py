@@ -35,6 +35,7 @@ class Account:
     hash: str  # 8 upper-case characters, like every CALLR object id
     name: str
     cli: str  # the number presented when a call names no ``cli`` (E.164)
+    credit: Decimal = STARTING_CREDIT  # prepaid credit before any debit, in cents
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,29 @@ class Media:
     ready_at: datetime | None = None  # when PROCESSING content becomes READY
 
 
+@dataclass
+class Recording:
+    """A Media.Recording: what a Real-Time ``record`` (type RECORDING) or ``start_call_recording``
+    (type CALL) captured; ``RECORDING`` → ``PROCESSING`` → ``READY`` on the mock's clock."""
+
+    hash: str
+    login: str
+    type: str  # "RECORDING" | "CALL"
+    call_id: str  # neutral id of the call recorded
+    callid: int
+    app_hash: str
+    app_name: str
+    cli_number: str
+    did_hash: str
+    did_intl_number: str
+    did_local_number: str
+    started: datetime
+    file: str = ""  # ``record``: the file name the command returned
+    status: str = "RECORDING"
+    duration: int = 0
+    ready_at: datetime | None = None  # when PROCESSING becomes READY
+
+
 @dataclass(frozen=True)
 class Charge:
     """Something besides a call taken off the prepaid credit (an SMS, a DID)."""
@@ -246,6 +270,7 @@ class CallrState:
     sms: dict[str, Sms] = field(default_factory=dict)  # by hash
     media: dict[int, Media] = field(default_factory=dict)  # by id
     recordings: dict[str, tuple[str, int]] = field(default_factory=dict)  # ``record`` file → (login, s)
+    media_recordings: dict[str, Recording] = field(default_factory=dict)  # Media.Recording by hash
     charges: list[Charge] = field(default_factory=list)
     media_ids: Counter = field(default_factory=lambda: Counter(FIRST_MEDIA_ID))
     callids: Counter = field(default_factory=lambda: Counter(FIRST_CALLID))
@@ -258,7 +283,9 @@ class CallrState:
         calls = sum((c.debit for c in self.cdrs if c.login == login), Decimal("0"))
         other = sum((c.amount for c in self.charges if c.login == login), Decimal("0"))
         texts = sum((s.debit for s in self.sms.values() if s.login == login), Decimal("0"))
-        return STARTING_CREDIT - calls - other - texts
+        account = self.accounts.get(login)
+        start = account.credit if account is not None else STARTING_CREDIT
+        return start - calls - other - texts
 
     def did_by_number(self, number: str) -> Did | None:
         digits = number.lstrip("+")
@@ -271,6 +298,7 @@ class CallrState:
         self.sms.clear()
         self.media.clear()
         self.recordings.clear()
+        self.media_recordings.clear()
         self.charges.clear()
         self.media_ids = Counter(FIRST_MEDIA_ID)
         self.api_keys.clear()

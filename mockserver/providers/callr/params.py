@@ -268,6 +268,37 @@ SEARCH_OPTIONS: Schema = {
     "quantity": Field(Kind.INT, low=1, high=1000),
 }
 APP_SEARCH_FILTERS: Schema = {"name": TEXT}
+DID_TYPES = (
+    "GEOGRAPHIC",
+    "MOBILE",
+    "NON-GEOGRAPHIC",
+    "PERSONAL",
+    "PLATFORM",
+    "SHAREDREVENUE",
+    "SMS-ONLY",
+    "SPECIAL",
+    "TOLLFREE",
+    "VERIFIED",
+)
+DID_SEARCH_FILTERS: Schema = {
+    "class": Field(Kind.STRING, choices=("CLASSIC", "GOLD")),
+    "hash": HASH,
+    "KEYWORDS": TEXT,
+    "type": Field(Kind.STRING, choices=DID_TYPES),
+}
+RECORDING_SEARCH_FILTERS: Schema = {
+    "callid": Field(Kind.INT, low=0),
+    "cli_number": PHONE,
+    "date_from": DATETIME,
+    "date_to": DATETIME,
+    "duration_min": Field(Kind.INT, low=0),
+    "hash": HASH,
+    "read": FLAG,
+    "read_at_from": DATETIME,
+    "read_at_to": DATETIME,
+    "status": Field(Kind.STRING, choices=("ERROR", "PENDING", "PROCESSING", "READY", "RECORDING")),
+    "type": Field(Kind.STRING, choices=("CALL", "CONFERENCE", "RECORDING", "VOICEMAIL")),
+}
 
 
 def target(value: Any, path: str = "target") -> dict[str, Any]:

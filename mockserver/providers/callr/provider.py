@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from starlette.requests import Request
@@ -15,14 +16,16 @@ from mockserver.core.errors import Conflict, InvalidParameter, MockError, NotFou
 from mockserver.core.plan import UnknownScenario
 from mockserver.providers.base import Provider, ProviderContext
 from mockserver.providers.callr.api_media import arm
+from mockserver.providers.callr.billing import Billing
 from mockserver.providers.callr.broadcast import Broadcasts
 from mockserver.providers.callr.cdr import cdr_of, write_cdr
 from mockserver.providers.callr.clicktocall import ClickToCallRunner
 from mockserver.providers.callr.errors import RpcError, invalid, render_error
-from mockserver.providers.callr.models import Account, App, CallInfo, CallrState, Target
+from mockserver.providers.callr.models import STARTING_CREDIT, Account, App, CallInfo, CallrState, Target
 from mockserver.providers.callr.realtime import RealTime
+from mockserver.providers.callr.recordings import Recorder
 from mockserver.providers.callr.rpc import MethodTable, decode
-from mockserver.providers.callr.sms import SmsCenter
+from mockserver.providers.callr.sms import SmsCenter, sms_json
 from mockserver.providers.callr.snapshot import SnapshotError, load_state, state_json
 from mockserver.providers.callr.webhooks import WebhookSender
 
@@ -53,6 +56,8 @@ class Callr(Provider):
         self.broadcasts = Broadcasts(self)
         self.clicktocall = ClickToCallRunner(self)
         self.sms = SmsCenter(self)
+        self.billing = Billing(self)
+        self.recorder = Recorder(self)
         self.methods = self.build_methods()
         for entry in ctx.credentials or ({},):
             self.add_credentials(entry)
@@ -66,6 +71,7 @@ class Callr(Provider):
             api_dids,
             api_lists,
             api_media,
+            api_recordings,
             api_sms,
             api_webhooks,
         )
@@ -79,6 +85,7 @@ class Callr(Provider):
                 *api_dids.methods(self),
                 *api_lists.methods(self),
                 *api_media.methods(self),
+                *api_recordings.methods(self),
                 *api_sms.methods(self),
                 *api_webhooks.methods(self),
             ]
@@ -117,6 +124,7 @@ class Callr(Provider):
             hash=ids.token(8, HASH_ALPHABET),
             name=_text(body, "name") or self.ctx.faker.company(),
             cli=cli,
+            credit=_credit(body),
         )
         self.state.accounts[login] = account
         return self.credentials()[-1]
@@ -141,6 +149,8 @@ class Callr(Provider):
             self.sms.send(sms)
         for media in self.state.media.values():
             arm(self, media)
+        for recording in self.state.media_recordings.values():
+            self.recorder.arm(recording)
         for c2c in self.state.clicktocalls.values():
             if c2c.started is None:
                 self.clicktocall.schedule(c2c)
@@ -204,8 +214,10 @@ class Callr(Provider):
             self.realtime.on_answered(call, info)
             self.broadcasts.on_answered(call, info)
         elif state.terminal:
+            self.recorder.stop_call(call.id)
             cdr = write_cdr(call, info)
-            self.state.cdrs.append(cdr)
+            with self.billing.transaction(info.login):
+                self.state.cdrs.append(cdr)
             self.webhooks.emit(info.login, f"call.{way}_hangup", cdr.record, call.id)
             self.realtime.on_ended(call, info)
         if info.parent_call_id is not None:
@@ -241,11 +253,34 @@ class Callr(Provider):
         self.state.calls[call.id] = info
         return call
 
+    # -- inbound SMS (to be wired as POST /_mock/inbound-sms) ------------------------------------
+    def receive_sms(self, from_: str, to: str, text: str) -> dict[str, Any]:
+        """An SMS from ``from_`` to one of the accounts' DIDs (or, as a reply, to the shared short
+        code): stored as ``type: IN``, pushed as ``sms.mo``; returns the ``SMS`` object. An unknown
+        number is NotFound, a bad argument InvalidParameter (``field`` from/to/text)."""
+        return sms_json(self.sms.receive(from_, to, text))
+
     def tell_parent(self, parent_id: str, leg: Call) -> None:
         async def tell() -> None:
             await self.realtime.on_leg(leg)
 
         self.ctx.backend.schedule(parent_id, 0, tell)
+
+
+def _credit(body: Mapping[str, Any]) -> Decimal:
+    """``credit``: the account's prepaid credit in cents (``"1000.00"`` when left out)."""
+    value = body.get("credit")
+    if value is None:
+        return STARTING_CREDIT
+    try:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise InvalidOperation
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidParameter('credit must be an amount in cents, like "1000.00"', field="credit") from None
+    if not amount.is_finite() or not Decimal("0") <= amount <= Decimal("1e9"):
+        raise InvalidParameter("credit must be between 0 and 1000000000 cents", field="credit")
+    return amount.quantize(Decimal("0.01"))
 
 
 def _text(body: Mapping[str, Any], name: str) -> str | None:

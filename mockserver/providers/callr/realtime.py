@@ -234,10 +234,7 @@ class RealTime:
             case WaitForSilence(silence_ms=silence, iterations=iterations):
                 self.then(session, silence * iterations / 1000)
             case Record(max_duration=seconds):
-                session.recordings += 1
-                name = f"record_{session.info.callid}_{session.recordings}.wav"
-                self.api.state.recordings[name] = (session.info.login, seconds or RECORD_SECONDS)
-                self.then(session, seconds or RECORD_SECONDS, name)
+                self.record(session, seconds or RECORD_SECONDS)
             case Read():
                 self.read(session, action, attempt=1)
             case Dialout():
@@ -245,8 +242,27 @@ class RealTime:
                 self.dial_next(session)
             case Conference(room=room, auto_leave_when_alone=auto_leave):
                 self.join_room(session, room, auto_leave)
-            case CallRecording():
+            case CallRecording(start=start):
+                running = self.api.recorder.running(session.call_id, "CALL")
+                if start and running is None:
+                    self.api.recorder.start(session.info, "CALL")
+                elif not start and running is not None:
+                    self.api.recorder.stop(running)
                 self.then(session, 0)
+
+    def record(self, session: Session, seconds: int) -> None:
+        """``record``: a file named after the call, and a Media.Recording that stops with the command
+        (or with the call, if it ends first)."""
+        session.recordings += 1
+        name = f"record_{session.info.callid}_{session.recordings}.wav"
+        self.api.state.recordings[name] = (session.info.login, seconds)
+        recording = self.api.recorder.start(session.info, "RECORDING", name)
+
+        async def stop() -> None:
+            self.api.recorder.stop(recording)
+
+        self.backend.schedule(session.call_id, seconds, stop)
+        self.then(session, seconds, name)
 
     def hangup_other(self, session: Session, callid: int) -> str:
         other = self.api.state.by_callid(callid)

@@ -100,3 +100,10 @@ def did_json(did: Did) -> dict[str, Any]:
 def store_item_json(did: Did) -> dict[str, Any]:
     """DID.Store.Item."""
     return {"hash": did.hash, "intl_number": did.intl_number, "local_number": did.local_number}
+
+
+def search_results(hits: list[dict[str, Any]], paging: dict[str, Any]) -> dict[str, Any]:
+    """Search.Results: one page of ``hits`` (``Search.Options`` ``offset``, ``quantity`` 50 by default)."""
+    offset, quantity = paging.get("offset") or 0, paging.get("quantity") or 50
+    page = hits[offset : offset + quantity]
+    return {"has_more": offset + len(page) < len(hits), "hits": page, "offset": offset, "total": len(hits)}

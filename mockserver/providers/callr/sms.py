@@ -13,11 +13,14 @@ number's suffix, as for calls — mock's choice): ``rejected`` → ERROR, ``fail
 from __future__ import annotations
 
 import math
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from mockserver.core.errors import InvalidParameter, NotFound
 from mockserver.providers.callr.models import Sms, Webhook
+from mockserver.providers.callr.params import E164
 from mockserver.providers.callr.render import datetime_text
 
 if TYPE_CHECKING:
@@ -102,7 +105,9 @@ class SmsCenter:
 
     def send(self, sms: Sms) -> None:
         """Run the lifecycle of a message from where it is (all of it for a new one, the rest of it
-        after a snapshot is restored)."""
+        after a snapshot is restored). An inbound message has none: it arrives RECEIVED."""
+        if sms.type != "OUT":
+            return
         backend, now = self.api.ctx.backend, self.api.ctx.now()
         for after, status in TIMELINE[sms.path]:
             at = sms.created + timedelta(seconds=after)
@@ -125,11 +130,79 @@ class SmsCenter:
         elif status == "RECEIVED":
             sms.received = now
         elif status == "ERROR":
-            sms.status_error, sms.debit = STATUS_ERROR, Decimal("0")  # not accepted: not billed
+            with self.api.billing.transaction(sms.login):  # not accepted: not billed
+                sms.status_error, sms.debit = STATUS_ERROR, Decimal("0")
         data = sms_json(sms)
         self.api.webhooks.emit(sms.login, "sms.mt.status_update", data)
+        self.to_dynamic_hook(sms, "sms.mt.status_update", data)
+
+    def to_dynamic_hook(self, sms: Sms, kind: str, data: dict[str, Any]) -> None:
+        """The message's own ``options.webhook`` (seed "SMS.Options.webhook"), ``hook_hash`` null."""
         hook = sms.options.get("webhook")
         if isinstance(hook, dict):
             options = {k: v for k, v in (hook.get("options") or {}).items() if v is not None}
-            dynamic = Webhook("", sms.login, "sms.mt.status_update", hook["endpoint"], options, now)
-            self.api.webhooks.deliver(dynamic, "sms.mt.status_update", data, None)
+            dynamic = Webhook("", sms.login, kind, hook["endpoint"], options, self.api.ctx.now())
+            self.api.webhooks.deliver(dynamic, kind, data, None)
+
+    # -- inbound (sms.mo) ------------------------------------------------------------------------
+    def receive(self, sender: str, to: str, text: str) -> Sms:
+        """A message from ``sender`` to one of an account's DIDs, or to the shared short code (then
+        it is a reply: it goes to the account that last texted ``sender`` from it). It is stored
+        ``type: IN``, ``status: RECEIVED``, free of charge (mock's choice), and pushed as ``sms.mo``
+        to the account's subscriptions and to the dynamic webhook of the message it replies to (the
+        last one the account sent from ``to`` to ``sender``)."""
+        if not isinstance(sender, str) or not re.fullmatch(E164, "+" + sender.lstrip("+")):
+            raise InvalidParameter("from must be an E.164 number", field="from")
+        if not isinstance(text, str) or not text:
+            raise InvalidParameter("text must be a non-empty string", field="text")
+        if not isinstance(to, str):
+            raise InvalidParameter("to must be a string", field="to")
+        sender = "+" + sender.lstrip("+")
+        state = self.api.state
+        did = state.did_by_number(to)
+        if did is not None:
+            login, number = did.login, did.intl_number
+        elif to == SHARED_SHORT_CODE:
+            last = self.replied_to(None, SHARED_SHORT_CODE, sender)
+            if last is None:
+                raise NotFound(f"nobody texted {sender} from the short code {SHARED_SHORT_CODE}")
+            login, number = last.login, SHARED_SHORT_CODE
+        else:
+            raise NotFound(f"no CALLR account owns {to}: buy it with did/store.buy_order")
+        encoding, _length, parts = encode(text, None)
+        now = self.api.ctx.now()
+        sms = Sms(
+            hash=self.api.new_hash(),
+            login=login,
+            type="IN",
+            sender=sender,
+            to=number,
+            text=text,
+            encoding=encoding,
+            parts=parts,
+            nature="ALERTING",
+            options={},
+            user_data="",
+            debit=Decimal("0"),
+            created=now,
+            updated=now,
+            status="RECEIVED",
+            sent=now,
+            received=now,
+        )
+        state.sms[sms.hash] = sms
+        data = sms_json(sms)
+        self.api.webhooks.emit(login, "sms.mo", data)
+        replied = self.replied_to(login, number, sender)
+        if replied is not None:
+            self.to_dynamic_hook(replied, "sms.mo", data)
+        return sms
+
+    def replied_to(self, login: str | None, number: str, sender: str) -> Sms | None:
+        """The last message sent from ``number`` to ``sender`` (by ``login`` when given)."""
+        sent = [
+            s
+            for s in self.api.state.sms.values()
+            if s.type == "OUT" and s.sender == number and s.to == sender and login in (None, s.login)
+        ]
+        return sent[-1] if sent else None

@@ -176,3 +176,31 @@ def test_an_unknown_number_is_404_and_an_unassigned_did_409(rpc: Rpc, control: A
 
     assert inbound(control, "+33100000000").status_code == 404
     assert inbound(control, did["intl_number"]).status_code == 409
+
+
+def test_did_search_filters_the_account_numbers(rpc: Rpc) -> None:
+    paris = buy(rpc, PARIS, 2)
+    london = buy(rpc, LONDON)
+    digits = london[0]["intl_number"][-6:]
+
+    everything = rpc("did.search", None, None)
+    by_keywords = rpc("did.search", {"KEYWORDS": digits}, None)
+
+    assert (everything["total"], everything["has_more"], everything["offset"]) == (3, False, 0)
+    assert [d["intl_number"] for d in everything["hits"]] == [d["intl_number"] for d in [*paris, *london]]
+    assert [d["hash"] for d in by_keywords["hits"]] == [london[0]["hash"]]
+    assert rpc("did.search", {"hash": paris[1]["hash"], "class": "CLASSIC"}, None)["total"] == 1
+    assert rpc("did.search", {"class": "GOLD"}, None)["hits"] == []
+    assert rpc("did.search", {"type": "TOLLFREE"}, None)["total"] == 0
+    page = rpc("did.search", {"type": "GEOGRAPHIC"}, {"offset": 1, "quantity": 1})
+    assert (page["total"], page["has_more"], len(page["hits"])) == (3, True, 1)
+    assert rpc.error("did.search", {"type": "SATELLITE"}, None)["data"]["property"] == "filters.type"
+    assert rpc.error("did.search", {"colour": "red"}, None)["code"] == INVALID_VALUE
+
+
+def test_authorized_clis_are_the_account_cli(rpc: Rpc, account: dict[str, Any]) -> None:
+    expected = [{"cli": account["cli"], "comment": "", "label": "Account CLI"}]
+
+    assert rpc("apps.get_authorized_clis", "CALL") == expected
+    assert rpc("apps.get_authorized_clis", "SMS") == expected
+    assert rpc.error("apps.get_authorized_clis", "FAX")["data"]["property"] == "type"

@@ -127,3 +127,18 @@ def test_the_sdk_manages_media_and_reads_lists(api: callr.Api) -> None:
     assert api.call("media/tts.set_content", media, "Hello", "TTS_EN-GB_SERENA", None) is True
     assert api.call("list.number_infos", "+447700900123")["country_code"] == "GB"
     assert "FR" in api.call("list.countries")
+
+
+def test_the_sdk_hears_insufficient_credit_once_the_credit_is_gone(
+    mock_server: Any, control: Any, rt_app: RealTimeApp
+) -> None:
+    broke = control.http.post("/_mock/credentials/callr", json={"credit": "0.00"}).json()
+    api = callr.Api(broke["login"], broke["password"])
+    api.set_api_url(f"{mock_server.base_url}/json-rpc/v1.1/")
+    app = api.call("apps.create", "REALTIME10", "broke", {"url": rt_app.url})["hash"]
+
+    with pytest.raises(callr.CallrException) as refused:
+        api.call("calls.realtime", app, {"number": "+447700900123", "timeout": 30}, None)
+
+    assert (refused.value.msg, refused.value.code) == ("INSUFFICIENT_CREDIT", 101)
+    assert api.call("billing.get_prepaid_credit") == "0.00"

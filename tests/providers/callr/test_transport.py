@@ -203,6 +203,10 @@ METHODS = [
     "media/library.set_content",
     "media/tts.set_content",
     "list.number_infos",
+    "did.search",
+    "apps.get_authorized_clis",
+    "media/recording.get",
+    "media/recording.search",
 ]
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -214,11 +218,16 @@ PLAUSIBLE = st.sampled_from(
     [
         *(1, 5, 10000001, "", "CLASSIC", "RANDOM", "FR", "IN", "OUT", "SMS", "ZZZZZZZZ", "aGk="),
         *("+33612345678", "TTS|TTS_EN-GB_SERENA|x", "TTS_EN-GB_SERENA"),
-        *("2026-01-01 00:00:00", "2026-13-01 00:00:00"),
+        *("2026-01-01 00:00:00", "2026-13-01 00:00:00", "CALL", "GOLD", "RECORDING"),
     ]
 )
 OBJECTS = st.dictionaries(
-    st.sampled_from(["number", "timeout", "schedule", "cli", "loop", "webhook", "endpoint", "rate", "x"]),
+    st.sampled_from(
+        [
+            *("number", "timeout", "schedule", "cli", "loop", "webhook", "endpoint", "rate", "x"),
+            *("KEYWORDS", "class", "type", "hash", "date_from", "read_at_to", "duration_min", "offset"),
+        ]
+    ),
     JSON | PLAUSIBLE,
     max_size=3,
 )
