@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Mount
 
 from mockserver import __version__, snapshot
 from mockserver.callbacks.dispatcher import Dispatcher
+from mockserver.callbacks.transport import HttpxTransport
 from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
 from mockserver.control.timeline import Timeline
@@ -136,6 +137,7 @@ def create_app(
         timeout=settings.callback_timeout,
         concurrency=settings.callback_concurrency,
         user_agent=f"mockserver/{__version__}",
+        transport=None if owns_client else HttpxTransport(client),  # an injected client sees every request
     )
     journal = Journal(settings.journal_size)
     names = settings.providers or tuple(REGISTRY)
@@ -191,6 +193,7 @@ def create_app(
                 await runner
             if settings.state_file is not None:
                 save_state_file(state, settings.state_file)
+            await dispatcher.aclose()
             if owns_client:
                 await client.aclose()
 

@@ -22,6 +22,7 @@ from mockserver.callbacks.model import (
     Reply,
     RetryPolicy,
 )
+from mockserver.callbacks.transport import HttpxTransport, StreamTransport, Transport, TransportError
 from mockserver.core.clock import Scheduler
 from mockserver.core.faults import FaultBook
 from mockserver.core.ids import IdFactory
@@ -44,9 +45,14 @@ class Dispatcher:
         concurrency: int = 64,
         per_origin: int = 4,
         user_agent: str = "mockserver",
+        transport: Transport | None = None,
     ) -> None:
+        """``transport`` carries every request if given; else plain http:// goes through a lean
+        :class:`StreamTransport` and the rest through ``client``."""
         self.scheduler = scheduler
         self.client = client
+        self._plain: Transport = transport or StreamTransport(per_origin, user_agent)
+        self._other: Transport = transport or HttpxTransport(client)
         self.ids = ids
         self.timeout = timeout
         self.user_agent = user_agent
@@ -184,24 +190,20 @@ class Dispatcher:
         at = self.scheduler.clock.now()
         started = time.perf_counter()
         headers = {"User-Agent": self.user_agent, **dict(request.headers)}
+        transport = self._plain if request.url[:7].lower() == "http://" else self._other
         async with self._limit, self._origin_limit(request.url):
             try:
-                response = await self.client.request(
+                reply = await transport.send(
                     request.method,
                     request.url,
-                    params=list(request.params) or None,
-                    headers=headers,
-                    content=request.body or None,
-                    timeout=self.timeout if reply_timeout is None else reply_timeout,
+                    request.params,
+                    headers,
+                    request.body,
+                    self.timeout if reply_timeout is None else reply_timeout,
                 )
-            except httpx.TimeoutException:
-                self._recorded(delivery, Attempt(at, error="timeout", elapsed_ms=_ms(started)))
+            except TransportError as exc:
+                self._recorded(delivery, Attempt(at, error=str(exc), elapsed_ms=_ms(started)))
                 return None
-            except (httpx.HTTPError, OSError, ValueError) as exc:
-                error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                self._recorded(delivery, Attempt(at, error=error, elapsed_ms=_ms(started)))
-                return None
-        reply = Reply(response.status_code, dict(response.headers), response.content)
         self._recorded(
             delivery,
             Attempt(
@@ -224,6 +226,11 @@ class Dispatcher:
 
     def __len__(self) -> int:
         return len(self._deliveries)
+
+    async def aclose(self) -> None:
+        """Close kept-alive connections (the httpx client belongs to whoever made it)."""
+        await self._plain.aclose()
+        await self._other.aclose()
 
     def clear(self) -> None:
         for task in self._tasks:

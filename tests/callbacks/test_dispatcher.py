@@ -24,7 +24,10 @@ def run(body: Callable[[Dispatcher, Scheduler], Awaitable[Any]], timeout: float 
         scheduler = Scheduler(VirtualClock(DEFAULT_VIRTUAL_START))
         async with httpx.AsyncClient() as client:
             dispatcher = Dispatcher(scheduler, client, IdFactory(1), timeout=timeout)
-            return await body(dispatcher, scheduler)
+            try:
+                return await body(dispatcher, scheduler)
+            finally:
+                await dispatcher.aclose()
 
     return asyncio.run(main())
 
