@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,8 @@ class AppState:
     providers: dict[str, Provider] = field(default_factory=dict)
     sinks: Sinks = field(default_factory=Sinks)
     timeline: Timeline | None = None
+    #: Told when the state is replaced wholesale (reset, restore): views such as the dashboard start over.
+    replaced_listeners: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def clock(self) -> Any:
@@ -62,6 +64,11 @@ class AppState:
         self.scenarios.reset_random()
         self.scenarios.forced = None
         self.faker.seed_instance(self.settings.seed)
+        self._replaced()
+
+    def _replaced(self) -> None:
+        for listener in self.replaced_listeners:
+            listener()
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as JSON-ready data (see mockserver/snapshot.py)."""
@@ -70,6 +77,7 @@ class AppState:
     def restore(self, data: Any) -> None:
         """Reset, then load a snapshot; raises SnapshotError (changing nothing) if it cannot be loaded."""
         snapshot.restore(self, data)
+        self._replaced()
 
     def credentials(self) -> Mapping[str, list[dict[str, Any]]]:
         return {name: provider.credentials() for name, provider in self.providers.items()}

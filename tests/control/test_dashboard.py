@@ -171,6 +171,19 @@ def test_a_reset_sends_a_fresh_snapshot(control: Any, api: Apifonica) -> None:
     assert fresh["clock"]["now"] == "2026-01-01T09:00:00Z"
 
 
+def test_a_restore_sends_a_fresh_snapshot(control: Any, api: Apifonica) -> None:
+    api.call()
+    api.call()
+    control.advance(30)
+    saved = control.http.post("/_mock/snapshot").json()
+    control.reset()
+    with events(control.server.base_url) as stream:
+        assert stream.until("snapshot")["calls"] == []
+        assert control.http.post("/_mock/restore", json=saved).status_code == 200
+        fresh = stream.until("snapshot", lambda d: len(d["calls"]) == 2)
+    assert fresh["clock"]["now"] == "2026-01-01T09:00:30Z"
+
+
 def test_end_streams_completes_open_streams(mock_server: MockServer, control: Any) -> None:
     with events(mock_server.base_url) as stream:
         assert stream.next()[0] == "snapshot"

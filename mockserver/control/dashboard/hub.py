@@ -98,6 +98,12 @@ class DashboardHub:
         self.streams: set[Stream] = set()
         self.loop = asyncio.get_running_loop()
         state.backend.subscribe(self._on_update)
+        state.replaced_listeners.append(self.start_over)
+
+    def start_over(self) -> None:
+        """The state was reset or restored: every open page gets a fresh snapshot."""
+        for stream in self.streams:
+            stream.start_over()
 
     def _on_update(self, update: CallUpdate) -> None:
         seen = self.seen()
