@@ -19,11 +19,16 @@ from mockserver.control.schemas import iso
 from mockserver.core.backend import CallUpdate, UpdateKind
 from mockserver.core.journal import JournalEntry
 
+RequestRow = tuple[int, datetime, str | None, str | None, str | None, int | None]
+
 
 class Timeline:
     def __init__(self, now: Callable[[], datetime], size: int = 100_000) -> None:
         self._now = now
-        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+        # Requests are kept as a small tuple and rendered when read: recording one runs on every provider
+        # request, so it must cost next to nothing (and must not keep the journal's headers and bodies
+        # alive past the journal's own bound).
+        self._entries: deque[dict[str, Any] | RequestRow] = deque(maxlen=size)
         self._seq = itertools.count(1)
         self.dropped = 0
 
@@ -35,13 +40,10 @@ class Timeline:
     # -- listeners -------------------------------------------------------------------------------
     def on_journal(self, entry: JournalEntry) -> None:
         if entry.kind == "request":
-            self._add(
-                entry.at,
-                "request",
-                provider=entry.provider,
-                method=entry.method,
-                path=entry.path,
-                status=entry.status,
+            if len(self._entries) == self._entries.maxlen:
+                self.dropped += 1
+            self._entries.append(
+                (next(self._seq), entry.at, entry.provider, entry.method, entry.path, entry.status)
             )
         else:
             self._add(
@@ -77,7 +79,8 @@ class Timeline:
 
     # -- reading ---------------------------------------------------------------------------------
     def entries(self, call_id: str | None = None) -> list[dict[str, Any]]:
-        return [e for e in self._entries if call_id is None or e.get("call_id") == call_id]
+        rows = (_request_row(*e) if isinstance(e, tuple) else e for e in list(self._entries))
+        return [row for row in rows if call_id is None or row.get("call_id") == call_id]
 
     def json_lines(self, call_id: str | None = None) -> Iterator[str]:
         for entry in self.entries(call_id):
@@ -94,3 +97,17 @@ class Timeline:
         self._entries.extend(entries)
         self.dropped = dropped + max(len(entries) - len(self._entries), 0)
         self._seq = itertools.count(max((int(e["seq"]) for e in entries), default=0) + 1)
+
+
+def _request_row(
+    seq: int, at: datetime, provider: str | None, method: str | None, path: str | None, status: int | None
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "at": iso(at),
+        "kind": "request",
+        "provider": provider,
+        "method": method,
+        "path": path,
+        "status": status,
+    }
