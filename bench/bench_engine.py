@@ -34,7 +34,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,8 @@ from typing import Any
 
 import httpx
 
+from mockserver.server import free_port
+
 GOAL_ADVANCE_S = 3.0
 GOAL_HWM_MB = 300.0
 SCENARIO = "answered"  # 1 s initiated, +2 s ringing, +4 s answered, +30 s completed; recording +5 s
@@ -56,11 +57,6 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # -- processes (shared with bench_callbacks.py) --------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def console_script() -> str:

@@ -32,45 +32,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_engine import console_script, wait_healthy  # a sibling script, not a package
+
+from mockserver.server import free_port
 
 TARGET_RATIO = 0.8
 CALL_PATH = "/v2/accounts/{acc}/calls/{call}"
 
 
 # -- processes ---------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def console_script() -> str:
-    beside = Path(sys.executable).parent / "mockserver"
-    found = str(beside) if beside.exists() else shutil.which("mockserver")
-    if found is None:
-        sys.exit("mockserver is not installed: run with the project's .venv/bin/python")
-    return found
-
-
-def wait_healthy(port: int, alive: Any, timeout: float = 30.0, path: str = "/_mock/health") -> None:
-    """Poll until a 200; ``alive()`` tells whether the server process is still running."""
-    deadline = time.monotonic() + timeout
-    with httpx.Client(timeout=1.0) as client:
-        while time.monotonic() < deadline:
-            if not alive():
-                raise RuntimeError(f"the server on port {port} exited during start-up")
-            try:
-                if client.get(f"http://127.0.0.1:{port}{path}").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.005)  # wall-clock ok: waits for another process to bind its socket
-    raise RuntimeError(f"no 200 from port {port}{path} within {timeout} s")
 
 
 @contextmanager
