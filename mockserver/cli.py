@@ -14,6 +14,7 @@ import click
 
 from mockserver.app import ConfigError
 from mockserver.core.clock import DEFAULT_VIRTUAL_START
+from mockserver.drift.commands import drift, record
 from mockserver.scenario.loader import load_directory
 from mockserver.settings import Settings
 
@@ -189,3 +190,7 @@ def check(directory: Path) -> None:
     for scenario in loaded:
         click.echo(f"ok  {scenario.name:<16} {scenario.source}")
     click.echo(f"{len(loaded)} scenario(s) valid")
+
+
+main.add_command(record)
+main.add_command(drift)
