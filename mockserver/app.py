@@ -14,18 +14,20 @@ import yaml
 from faker import Faker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 
 from mockserver import __version__, snapshot
+from mockserver.activity import ActivityMiddleware
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.callbacks.transport import HttpxTransport
 from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
 from mockserver.control.timeline import Timeline
 from mockserver.core.backend import CallBackend
-from mockserver.core.clock import Clock, Scheduler, make_clock
+from mockserver.core.clock import Clock, ClockMode, Scheduler, make_clock
 from mockserver.core.errors import MethodNotAllowed, NotFound
 from mockserver.core.faults import FaultBook, FaultError
 from mockserver.core.ids import IdFactory
@@ -147,6 +149,10 @@ def create_app(
     except FaultError as exc:
         raise ConfigError(f"{settings.faults}: {exc}") from None
     dispatcher.faults = faults
+    scheduler.settle = (
+        dispatcher.settle
+    )  # an auto clock waits for callbacks between instants, as advance does
+    scheduler.auto_grace = settings.auto_grace
     state = AppState(settings, scheduler, ids, faker, scenarios, backend, dispatcher, journal, faults)
 
     timeline = Timeline(clock.now)
@@ -204,7 +210,15 @@ def create_app(
             await provider.journal_request(request, response)
         return response
 
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
+    middleware = (
+        [Middleware(ActivityMiddleware, activity=scheduler.activity)] if clock.mode is ClockMode.AUTO else []
+    )
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error},
+        middleware=middleware,
+    )
     app.state.mock = state
     return app
 

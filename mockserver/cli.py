@@ -49,12 +49,23 @@ def main() -> None:
 )
 @click.option(
     "--clock",
-    type=click.Choice(["real", "scaled", "virtual"], case_sensitive=False),
+    type=click.Choice(["real", "scaled", "virtual", "auto"], case_sensitive=False),
     default=DEFAULTS["clock"],
     envvar=_env("clock"),
     show_envvar=True,
     show_default=True,
-    help="How time moves.",
+    help="How time moves: real; scaled (x --speed); virtual (only when advanced); auto (virtual, jumps to "
+    "the next event whenever the server is idle).",
+)
+@click.option(
+    "--auto-grace",
+    type=click.FloatRange(min=0, max=60),
+    default=DEFAULTS["auto_grace"],
+    envvar=_env("auto_grace"),
+    show_envvar=True,
+    show_default=True,
+    help="Auto clock: wall seconds the server must stay idle before time jumps (raise it for a client "
+    "that polls and must see every state).",
 )
 @click.option(
     "--speed",
@@ -138,6 +149,7 @@ def serve(
     host: str,
     port: int,
     clock: str,
+    auto_grace: float,
     speed: float,
     start: datetime,
     scenarios: Path | None,
@@ -156,6 +168,7 @@ def serve(
         host=host,
         port=port,
         clock=clock,
+        auto_grace=auto_grace,
         speed=speed,
         start=start,
         scenarios=scenarios,

@@ -13,8 +13,9 @@ from mockserver.core.clock import DEFAULT_VIRTUAL_START
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
-    clock: str = "real"  # real | scaled | virtual
+    clock: str = "real"  # real | scaled | virtual | auto
     speed: float = 1.0  # for the scaled clock
+    auto_grace: float = 0.0  # auto clock: wall seconds the server must be idle before time jumps
     start: datetime = DEFAULT_VIRTUAL_START  # where a virtual clock starts
     scenarios: Path | None = None  # a folder of extra scenarios (shipped ones are always loaded)
     default_scenario: str = "answered"

@@ -1,8 +1,9 @@
 """The clock every call runs on, and the one scheduler that drives them.
 
-Three modes: ``real`` (wall time), ``scaled`` (wall time sped up by a factor) and ``virtual`` (time moves
-only when :meth:`Scheduler.advance` is called). Nothing else in the project sleeps: code that wants
-something to happen later schedules it here.
+Four modes: ``real`` (wall time), ``scaled`` (wall time sped up by a factor), ``virtual`` (time moves only
+when :meth:`Scheduler.advance` is called) and ``auto`` (virtual time that jumps to the next due event by
+itself whenever the server is idle). Nothing else in the project sleeps: code that wants something to
+happen later schedules it here.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class ClockMode(StrEnum):
     REAL = "real"
     SCALED = "scaled"
     VIRTUAL = "virtual"
+    AUTO = "auto"
 
 
 class Clock(Protocol):
@@ -82,6 +84,38 @@ class VirtualClock:
         self._now = at
 
 
+class AutoClock(VirtualClock):
+    """Virtual time that the scheduler moves by itself: whenever nothing is being handled and nothing is
+    due now, it jumps to the next due event (see :meth:`Scheduler.run`). It can still be advanced."""
+
+    mode = ClockMode.AUTO
+
+
+class Activity:
+    """Work in flight that an auto-advancing clock waits for: requests being handled. ``generation``
+    changes on every start and end, so a waiter can tell that something happened while it waited."""
+
+    def __init__(self) -> None:
+        self.busy = 0
+        self.generation = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def enter(self) -> None:
+        self.busy += 1
+        self.generation += 1
+        self._idle.clear()
+
+    def leave(self) -> None:
+        self.busy -= 1
+        self.generation += 1
+        if self.busy == 0:
+            self._idle.set()
+
+    async def idle(self) -> None:
+        await self._idle.wait()
+
+
 def make_clock(mode: str, speed: float = 1.0, start: datetime | None = None) -> WallClock | VirtualClock:
     match ClockMode(mode):
         case ClockMode.REAL:
@@ -90,6 +124,8 @@ def make_clock(mode: str, speed: float = 1.0, start: datetime | None = None) -> 
             return WallClock(speed=speed, start=start)
         case ClockMode.VIRTUAL:
             return VirtualClock(start or DEFAULT_VIRTUAL_START)
+        case ClockMode.AUTO:
+            return AutoClock(start or DEFAULT_VIRTUAL_START)
 
 
 DEFAULT_VIRTUAL_START = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC)
@@ -133,7 +169,9 @@ class Scheduler:
     With a virtual clock, :meth:`advance` runs every due action in time order, one after the other,
     with the clock set to each action's own time; after each instant it awaits ``settle`` (the callback
     dispatcher's "every first attempt made"), so what an action caused is done before time moves on.
-    With a wall clock, :meth:`run` (a background task) starts each action when it falls due.
+    With a wall clock, :meth:`run` (a background task) starts each action when it falls due. With an
+    auto clock, :meth:`run` advances to the next due instant whenever ``activity`` is idle (after
+    ``auto_grace`` wall seconds of idleness, so a client that polls still sees each state).
     """
 
     def __init__(self, clock: Clock) -> None:
@@ -146,6 +184,9 @@ class Scheduler:
         self._tasks: set[asyncio.Task[None]] = set()
         self._advancing = asyncio.Lock()
         self.errors: list[BaseException] = []
+        self.activity = Activity()
+        self.auto_grace = 0.0
+        self.settle: Settle | None = None  # what auto advances await between instants
 
     @property
     def advancing(self) -> asyncio.Lock:
@@ -225,8 +266,11 @@ class Scheduler:
             raise ClockError(f"the clock is {clock.mode}; only a virtual clock can be advanced")
         if seconds < 0:
             raise ClockError("seconds must not be negative")
+        return await self._advance_to(clock, clock.now() + timedelta(seconds=seconds), settle)
+
+    async def _advance_to(self, clock: VirtualClock, target: datetime, settle: Settle) -> datetime:
         async with self._advancing:
-            target = clock.now() + timedelta(seconds=seconds)
+            target = max(target, clock.now())
             await settle()
             while (entry := self._pop_due(target)) is not None:
                 clock.set(entry.at)
@@ -238,7 +282,11 @@ class Scheduler:
             return target
 
     async def run(self) -> None:
-        """Background loop for wall clocks: start each action as its own task when due."""
+        """Background loop for wall clocks (start each action as its own task when due) and for the auto
+        clock (jump to the next due instant when idle). A virtual clock needs none."""
+        if isinstance(self.clock, AutoClock):
+            await self._run_auto(self.clock)
+            return
         if not isinstance(self.clock, WallClock):
             return
         clock = self.clock
@@ -254,3 +302,29 @@ class Scheduler:
             timeout = None if due is None else clock.wall_seconds((due - clock.now()).total_seconds())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=timeout)
+
+    async def _run_auto(self, clock: AutoClock) -> None:
+        activity = self.activity
+        while True:
+            self._wakeup.clear()
+            due = self.next_due()
+            if due is None:
+                await self._wakeup.wait()
+                continue
+            await activity.idle()
+            seen = activity.generation
+            # The grace is wall time by design: how long the server must stay idle before time jumps.
+            await asyncio.sleep(self.auto_grace)
+            if activity.busy or activity.generation != seen:
+                continue  # a request came (and maybe went) meanwhile: wait for quiet again
+            settle = self.settle or _settled
+            await settle()
+            if activity.busy or activity.generation != seen:
+                continue
+            due = self.next_due()
+            if due is not None:
+                await self._advance_to(clock, due, settle)
+
+
+async def _settled() -> None:
+    """The settle of a scheduler with no dispatcher: nothing to wait for."""
