@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from mockserver import snapshot
 from mockserver.callbacks.model import Delivery
-from mockserver.control import sink
+from mockserver.control import sink, verify
 from mockserver.control.dashboard import dashboard_routes
 from mockserver.control.schemas import call_json, error_json, iso
 from mockserver.core.calls import AnsweredBy, Call, CallState, Party
@@ -453,6 +453,25 @@ async def add_credentials(request: Request) -> Response:
     return JSONResponse(provider.add_credentials(body), 201)
 
 
+async def verify_traffic(request: Request) -> Response:
+    """``POST /_mock/verify``: a pattern and an expected count → whether it held, and near misses."""
+    state = state_of(request)
+    pattern = await json_object(request)
+    try:
+        if verify.check_pattern(pattern) == "callback":
+            calls = state.backend.store
+            candidates: list[tuple[verify.Candidate, tuple[str | None, ...]]] = []
+            for d in state.dispatcher:
+                call = calls.get(d.request.call_id) if d.request.call_id else None
+                provider_id = call.provider_call_id if call is not None else None
+                candidates.append((verify.from_delivery(d, provider_id), (provider_id,)))
+        else:
+            candidates = [(verify.from_request(e), ()) for e in state.journal if e.kind == "request"]
+        return JSONResponse(verify.verify(pattern, candidates))
+    except verify.PatternError as exc:
+        raise ControlError(400, "invalid_pattern", str(exc)) from None
+
+
 def control_routes() -> list[BaseRoute]:
     g = guarded
     return [
@@ -474,6 +493,7 @@ def control_routes() -> list[BaseRoute]:
         Route("/credentials", g(list_credentials), methods=["GET"]),
         Route("/credentials/{provider}", g(add_credentials), methods=["POST"]),
         Route("/timeline", g(timeline), methods=["GET"]),
+        Route("/verify", g(verify_traffic), methods=["POST"]),
         Route("/snapshot", g(take_snapshot), methods=["POST"]),
         Route("/restore", g(restore_snapshot), methods=["POST"]),
         Route("/faults", g(list_faults), methods=["GET"]),

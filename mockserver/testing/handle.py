@@ -258,6 +258,66 @@ class TelephonyMock:
     def clear_faults(self) -> None:
         self._send("DELETE", "/_mock/faults")
 
+    # -- verification ------------------------------------------------------------------------------
+    def verify(self, pattern: Mapping[str, Any]) -> Json:
+        """``POST /_mock/verify``: whether ``pattern`` held, its matches and, if not, the near misses."""
+        return self._send("POST", "/_mock/verify", json=dict(pattern))
+
+    def assert_requested(
+        self,
+        *,
+        provider: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        count: int | Mapping[str, int] | None = None,
+    ) -> Json:
+        """Assert the server received requests like this (``path`` and string values are globs);
+        on failure the message lists the closest requests and what differed in each."""
+        pattern = _pattern(
+            type="request",
+            provider=provider,
+            method=method,
+            path=path,
+            query=query,
+            headers=headers,
+            body=body,
+        )
+        return self._assert(pattern, count)
+
+    def assert_called_back(
+        self,
+        *,
+        provider: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        call_id: str | None = None,
+        headers: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        count: int | Mapping[str, int] | None = None,
+    ) -> Json:
+        """Assert the server sent callbacks like this (``call_id``: neutral or provider id)."""
+        pattern = _pattern(
+            type="callback",
+            provider=provider,
+            method=method,
+            url=url,
+            call_id=call_id,
+            headers=headers,
+            body=body,
+        )
+        return self._assert(pattern, count)
+
+    def _assert(self, pattern: dict[str, Any], count: int | Mapping[str, int] | None) -> Json:
+        if count is not None:
+            pattern["count"] = count if isinstance(count, int) else dict(count)
+        answer = self.verify(pattern)
+        if not answer["ok"]:
+            raise AssertionError(near_miss_report(pattern, answer))
+        return answer
+
     # -- the whole server --------------------------------------------------------------------------
     def reset(self) -> None:
         """Forget calls, requests, callbacks, sinks and the forced scenario; the clock and ids start
@@ -325,3 +385,22 @@ def _params(**values: str | bool | None) -> dict[str, str]:
 
 def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def _pattern(**criteria: Any) -> dict[str, Any]:
+    return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in criteria.items() if v is not None}
+
+
+def near_miss_report(pattern: Mapping[str, Any], answer: Mapping[str, Any]) -> str:
+    """A verification failure as a test report reads it: what was expected, then each near miss."""
+    shown = {k: v for k, v in pattern.items() if k != "type"}
+    kind = pattern.get("type", "request")
+    lines = [f"expected {answer['expected']} {kind}(s) like {shown}, found {answer['matched']}"]
+    misses = answer.get("near_misses", [])
+    if not misses:
+        lines.append("  nothing came close (no candidates)")
+    for miss in misses:
+        lines.append(f"  near miss: {miss['candidate']}")
+        for diff in miss["differences"]:
+            lines.append(f"    {diff['field']}: expected {diff['expected']!r}, got {diff['actual']!r}")
+    return "\n".join(lines)
