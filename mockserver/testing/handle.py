@@ -258,6 +258,10 @@ class TelephonyMock:
     def clear_faults(self) -> None:
         self._send("DELETE", "/_mock/faults")
 
+    def timeline(self, call_id: str | None = None) -> list[Json]:
+        """Everything that happened, in order: requests, state changes, digits, callback attempts."""
+        return list(self._get("/_mock/timeline", _params(call_id=call_id))["timeline"])
+
     # -- verification ------------------------------------------------------------------------------
     def verify(self, pattern: Mapping[str, Any]) -> Json:
         """``POST /_mock/verify``: whether ``pattern`` held, its matches and, if not, the near misses."""

@@ -8,13 +8,17 @@
 - ``telephony_mock`` (function): a :class:`~mockserver.testing.handle.TelephonyMock` on that server,
   reset before the test.
 
+When a test that uses ``telephony_mock`` fails, its report gets a "telephony mock timeline" section
+(requests, state changes, digits, callbacks with their attempts); with ``--telephony-mock-report-dir``
+the same is written as JSON Lines, one file per failed test, for a CI job to upload.
+
 This module is imported by every pytest run in an environment where mockserver is installed, so it
 imports nothing heavy at module level and starts nothing until a fixture is used. Docs: docs/pytest.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,13 +44,39 @@ OPTIONS: dict[str, str] = {
 }
 
 
+REPORT_DIR = "a folder: each failing test's timeline is written there as <test id>.jsonl"
+REPORT_LINES = 200  # the last lines of a timeline shown in a failure report
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("telephony-mock", "mockserver (the telephony_mock fixtures)")
-    for name, text in OPTIONS.items():
+    for name, text in [*OPTIONS.items(), ("report_dir", REPORT_DIR)]:
         parser.addini(f"telephony_mock_{name}", text)
         group.addoption(
             f"--telephony-mock-{name.replace('_', '-')}", dest=f"telephony_mock_{name}", help=text
         )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test that used the mock explains itself: its timeline goes into the report."""
+    report: pytest.TestReport = yield
+    mock = getattr(item, "funcargs", {}).get("telephony_mock")
+    if report.when == "call" and report.failed and mock is not None:
+        from mockserver.testing.report import timeline_text, write_jsonl
+
+        try:
+            entries = mock.timeline()
+        except Exception as exc:  # the server itself may be what broke: say so, never hide the failure
+            report.sections.append(("telephony mock timeline", f"(could not read the timeline: {exc})"))
+            return report
+        report.sections.append(("telephony mock timeline", timeline_text(entries, REPORT_LINES)))
+        found = _option(item.config, "report_dir")
+        if found is not None:
+            write_jsonl(_path(*found), item.nodeid, entries)
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ through its pytest11 entry point."""
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -206,3 +207,32 @@ def test_without_the_plugin_the_documented_fixture_uses_a_server_at_a_url(
 def test_the_doc_shows_the_examples_as_they_are(example: str) -> None:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
     assert (EXAMPLES / example).read_text() in blocks
+
+
+def test_a_failing_test_reports_its_timeline_and_writes_it_for_ci(inner: pytest.Pytester) -> None:
+    inner.makepyfile(
+        """
+        from conftest import place_call
+
+        def test_fails(telephony_mock):
+            place_call(telephony_mock, to="15550000001")
+            telephony_mock.advance(10)
+            assert False, "the app did not retry"
+
+        def test_passes(telephony_mock):
+            place_call(telephony_mock)
+        """
+    )
+    result = run(inner, "--telephony-mock-report-dir", "timelines")
+
+    result.assert_outcomes(passed=1, failed=1)
+    out = result.stdout.str()
+    assert "telephony mock timeline" in out
+    assert re.search(r"09:00:00Z  request +apifonica POST /v2/accounts/\S+/calls → 201", out)
+    assert re.search(r"transition +cal\S+ busy", out)
+    assert re.search(r"callback +POST http://\S+/_mock/sink/app attempt 1 → 200", out)
+    (written,) = (inner.path / "timelines").iterdir()
+    assert written.name == "test_a_failing_test_reports_its_timeline_and_writes_it_for_ci.py_test_fails.jsonl"
+    kinds = [json.loads(line)["kind"] for line in written.read_text().splitlines()]
+    assert {"request", "transition", "callback"} <= set(kinds)
+    assert "callback" in kinds
