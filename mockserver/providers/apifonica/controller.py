@@ -180,8 +180,12 @@ class FlowRunner:
                     cause = "<endCall>" if signal is None else f'<endCall signal="{signal}">'
                     self.backend.hangup(flow.call_id, Party.CALLER, cause)
                     return
-                case SendMessage():
+                case SendMessage(controller_url=None, controller_app=None):
                     self.send_message(flow, command)
+                case SendMessage():
+                    # With a controller, flow control passes to the XML it returns; the commands
+                    # after <sendMessage> are unreachable (Apifonica "<sendMessage>").
+                    return await self.send_message_and_hand_over(flow, command)
 
     def get_input(self, flow: Flow, command: GetInput, attempt: int) -> None:
         prompt = CLIP_SECONDS * sum(p.loops or 1 for p in command.prompts)
@@ -268,7 +272,9 @@ class FlowRunner:
                 flow.make = None
                 await self.step(flow)
 
-    def send_message(self, flow: Flow, command: SendMessage) -> None:
+    def send_message(self, flow: Flow, command: SendMessage) -> Message:
+        """Record the SMS (readable at /messages/{sid}); with no controller, the flow goes on and no
+        message parameters are sent anywhere (Apifonica "<sendMessage>")."""
         call = self.backend.get(flow.call_id)
         info = self.api.state.calls[flow.call_id]
         message = Message(
@@ -281,23 +287,43 @@ class FlowRunner:
             call_sid=call.provider_call_id,
         )
         self.api.state.messages[message.sid] = message
+        return message
+
+    async def send_message_and_hand_over(self, flow: Flow, command: SendMessage) -> None:
+        """Send the SMS, post its parameters to the controller (``controller_url``, or the
+        controller of the application ``controller_app``) and run the XML it answers in place of
+        the current document. An empty answer leaves the call up with nothing more to run, as an
+        empty answer to any fetch does; a controller that fails ends the call like any other."""
         url = command.controller_url
-        if command.controller_app:
+        if command.controller_app is not None:
+            info = self.api.state.calls[flow.call_id]
             app = self.api.state.applications.get(command.controller_app)
-            url = app.controller if app else None
-        if url:
-            fields = [
-                ("message_sid", message.sid),
-                ("account_sid", message.account_sid),
-                ("direction", "outbound"),
-                ("from", message.from_),
-                ("to", message.to),
-                ("status", message.status),
-                ("text", message.text),
-                ("sms_count", "1"),
-            ]
-            request = request_for(self.api.name, flow.call_id, url, command.method, fields, "event")
-            self.api.ctx.dispatcher.submit(request, self.api.retry_policy)
+            if app is None or app.account_sid != info.account_sid:
+                name = command.controller_app
+                self.fail(flow.call_id, f"<sendMessage controller_app> {name}: no such application")
+                return
+            url = app.controller
+        assert url is not None
+        message = self.send_message(flow, command)
+        self.flows.pop(flow.call_id, None)  # nothing after <sendMessage> runs
+        fields = [
+            ("message_sid", message.sid),
+            ("account_sid", message.account_sid),
+            ("direction", "outbound"),
+            ("from", message.from_),
+            ("to", message.to),
+            ("status", message.status),
+            ("text", message.text),
+            ("sms_count", "1"),
+        ]
+        request = request_for(self.api.name, flow.call_id, url, command.method, fields, "fetch")
+        delivery, reply = await self.api.ctx.dispatcher.fetch(request)
+        if not self.backend.get(flow.call_id).live or self.flows.get(flow.call_id) is not None:
+            return  # the call ended, or was handed elsewhere (Modify live call) meanwhile
+        if reply is None or not reply.ok:
+            self.fail(flow.call_id, f"<sendMessage> controller {url} failed ({why_failed(delivery, reply)})")
+            return
+        await self.run_reply(flow.call_id, reply, url, command.method)
 
 
 def why_failed(delivery: Delivery, reply: Reply | None) -> str:
