@@ -175,17 +175,19 @@ class FlowRunner:
                     return self.get_input(flow, command, attempt=1)
                 case MakeCall():
                     return self.make_call(flow, command)
-                case EndCall(signal=signal):
-                    self.flows.pop(flow.call_id, None)
-                    cause = "<endCall>" if signal is None else f'<endCall signal="{signal}">'
-                    self.backend.hangup(flow.call_id, Party.CALLER, cause)
-                    return
+                case EndCall():
+                    return self.end_call(flow, command)
                 case SendMessage(controller_url=None, controller_app=None):
                     self.send_message(flow, command)
                 case SendMessage():
                     # With a controller, flow control passes to the XML it returns; the commands
                     # after <sendMessage> are unreachable (Apifonica "<sendMessage>").
                     return await self.send_message_and_hand_over(flow, command)
+
+    def end_call(self, flow: Flow, command: EndCall) -> None:
+        self.flows.pop(flow.call_id, None)
+        cause = "<endCall>" if command.signal is None else f'<endCall signal="{command.signal}">'
+        self.backend.hangup(flow.call_id, Party.CALLER, cause)
 
     def get_input(self, flow: Flow, command: GetInput, attempt: int) -> None:
         prompt = CLIP_SECONDS * sum(p.loops or 1 for p in command.prompts)
@@ -229,10 +231,28 @@ class FlowRunner:
             return
         if reply is None or not reply.ok:
             self.fail(flow.call_id, f"<getInput> controller {url} failed ({why_failed(delivery, reply)})")
-        elif is_empty_reply(reply.body):
-            await self.step(flow)
-        else:
+            return
+        if is_empty_reply(reply.body):
+            await self.step(flow)  # "If there is no new XML, the current XML will continue"
+            return
+        # "Any commands after the <getInput> command will start executing immediately and stop after
+        # new XML is received" (Apifonica "<getInput>"): the ones that take no time (an <endCall>, a
+        # <sendMessage> without controller) run while a real controller answers, so they run here
+        # before the reply takes over; one that takes time would be cut short, so it never starts.
+        self.run_instant_commands(flow)
+        if self.backend.get(flow.call_id).live:
             await self.run_reply(flow.call_id, reply, url, command.method)
+
+    def run_instant_commands(self, flow: Flow) -> None:
+        while self.current(flow) and flow.pc < len(flow.commands):
+            match flow.commands[flow.pc]:
+                case EndCall() as end:
+                    self.end_call(flow, end)
+                case SendMessage(controller_url=None, controller_app=None) as command:
+                    self.send_message(flow, command)
+                case _:
+                    return
+            flow.pc += 1
 
     def make_call(self, flow: Flow, command: MakeCall) -> None:
         parent = self.backend.get(flow.call_id)

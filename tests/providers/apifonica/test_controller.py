@@ -144,13 +144,40 @@ def test_get_input_without_controller_submits_to_the_current_one(api, control, c
 
 def test_an_xml_reply_to_the_submission_replaces_the_flow(api, control, controller) -> None:
     menu = controller.serve("/menu", '<wait time="10"/><endCall/>')
-    call_sid = start_call(api, controller, IVR, f'<getInput controller="{menu}" maxSymbols="1"/><endCall/>')
+    call_sid = start_call(
+        api, controller, IVR, f'<getInput controller="{menu}" maxSymbols="1"/><wait time="30"/><endCall/>'
+    )
 
     control.advance(ANSWER_AT + 2 + 9)
-    assert api.call(call_sid)["status"] == "answered"  # the first document's <endCall/> never runs
+    assert api.call(call_sid)["status"] == "answered"  # the first document's <wait> was cut short
     control.advance(1)
 
     assert api.call(call_sid)["duration"] == 12
+
+
+def test_commands_after_get_input_that_take_no_time_run_before_the_reply_takes_over(
+    api, control, controller
+) -> None:
+    # "any commands after the <getInput> command will start executing immediately and stop after new
+    # XML is received" (Apifonica "<getInput>"): an <endCall/> right after it hangs up at once, even
+    # though the controller answers with XML. Code that relies on the reply taking over first would
+    # hang up in production.
+    menu = controller.serve("/menu", '<wait time="10"/><endCall/>')
+    call_sid = start_call(
+        api,
+        controller,
+        IVR,
+        f'<getInput controller="{menu}" maxSymbols="1"/><sendMessage text="Bye"/><endCall/>',
+    )
+
+    control.advance(ANSWER_AT + 2)
+
+    [submitted] = controller.requests("/menu")
+    assert submitted.form["digits"] == "1"  # the digits were still submitted
+    call = api.call(call_sid)
+    assert (call["status"], call["duration"]) == ("completed", 2)
+    assert control.call(call_sid)["history"][-1]["cause"] == "<endCall>"
+    assert [m["text"] for m in api.get("/messages").json()["messages"]] == ["Bye"]
 
 
 def test_an_empty_reply_to_the_submission_goes_on_with_the_document(api, control, controller) -> None:
