@@ -257,6 +257,70 @@ def test_make_call_places_a_second_leg_with_its_own_lifecycle(api, control, cont
     assert (a_leg["status"], a_leg["duration"], a_leg["parent_call_sid"]) == ("completed", 42, None)
 
 
+def test_the_second_legs_statuses_go_to_the_call_controller_too(api, control, controller) -> None:
+    # "Call controllers allow you to be informed of the current call statuses on each leg of the call"
+    # (Apifonica "Call progress events"): the B leg reports with the A leg's `events`, to its
+    # controller, and `parent_call_sid` tells the legs apart.
+    a_sid = start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f"<makeCall><number>{ANSWERED_TO}</number></makeCall><endCall/>",
+        events="all",
+    )
+
+    control.advance(ANSWER_AT + 7 + 30)
+
+    [b_leg] = api.calls(to=ANSWERED_TO)
+    requests = controller.requests("/flow")
+    by_leg = {
+        sid: [
+            (r.form.get("parent_call_sid"), r.form["status"]) for r in requests if r.form["call_sid"] == sid
+        ]
+        for sid in (a_sid, b_leg["call_sid"])
+    }
+    assert len(requests) == 10  # nothing else
+    assert by_leg[a_sid] == [
+        (None, "queued"),
+        (None, "initiated"),
+        (None, "ringing"),
+        (None, "answered"),  # the fetch of the document
+        (None, "completed"),  # <endCall/> once the bridged leg ended
+    ]
+    assert by_leg[b_leg["call_sid"]] == [
+        (a_sid, "queued"),
+        (a_sid, "initiated"),
+        (a_sid, "ringing"),
+        (a_sid, "answered"),
+        (a_sid, "completed"),
+    ]
+    [leg_completed] = [
+        r.form for r in requests if r.form.get("parent_call_sid") and r.form["status"] == "completed"
+    ]
+    assert (leg_completed["from"], leg_completed["to"], leg_completed["duration"]) == (
+        api.from_number,
+        ANSWERED_TO,
+        "30",
+    )
+
+
+def test_second_legs_report_only_the_events_the_call_asked_for(api, control, controller) -> None:
+    start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f"<makeCall><number>{ANSWERED_TO}</number></makeCall><endCall/>",
+        events="completed",
+    )
+
+    control.advance(ANSWER_AT + 7 + 30)
+
+    statuses = [
+        (r.form.get("parent_call_sid") is not None, r.form["status"]) for r in controller.requests("/flow")
+    ]
+    assert statuses == [(False, "answered"), (True, "completed"), (False, "completed")]
+
+
 def test_a_busy_second_leg_lets_the_first_go_on(api, control, controller) -> None:
     a_sid = start_call(
         api, controller, LONG_CALL, f"<makeCall><number>{BUSY}</number></makeCall><wait time='2'/><endCall/>"
