@@ -175,13 +175,19 @@ class FlowRunner:
                     return self.get_input(flow, command, attempt=1)
                 case MakeCall():
                     return self.make_call(flow, command)
-                case EndCall(signal=signal):
-                    self.flows.pop(flow.call_id, None)
-                    cause = "<endCall>" if signal is None else f'<endCall signal="{signal}">'
-                    self.backend.hangup(flow.call_id, Party.CALLER, cause)
-                    return
-                case SendMessage():
+                case EndCall():
+                    return self.end_call(flow, command)
+                case SendMessage(controller_url=None, controller_app=None):
                     self.send_message(flow, command)
+                case SendMessage():
+                    # With a controller, flow control passes to the XML it returns; the commands
+                    # after <sendMessage> are unreachable (Apifonica "<sendMessage>").
+                    return await self.send_message_and_hand_over(flow, command)
+
+    def end_call(self, flow: Flow, command: EndCall) -> None:
+        self.flows.pop(flow.call_id, None)
+        cause = "<endCall>" if command.signal is None else f'<endCall signal="{command.signal}">'
+        self.backend.hangup(flow.call_id, Party.CALLER, cause)
 
     def get_input(self, flow: Flow, command: GetInput, attempt: int) -> None:
         prompt = CLIP_SECONDS * sum(p.loops or 1 for p in command.prompts)
@@ -225,10 +231,28 @@ class FlowRunner:
             return
         if reply is None or not reply.ok:
             self.fail(flow.call_id, f"<getInput> controller {url} failed ({why_failed(delivery, reply)})")
-        elif is_empty_reply(reply.body):
-            await self.step(flow)
-        else:
+            return
+        if is_empty_reply(reply.body):
+            await self.step(flow)  # "If there is no new XML, the current XML will continue"
+            return
+        # "Any commands after the <getInput> command will start executing immediately and stop after
+        # new XML is received" (Apifonica "<getInput>"): the ones that take no time (an <endCall>, a
+        # <sendMessage> without controller) run while a real controller answers, so they run here
+        # before the reply takes over; one that takes time would be cut short, so it never starts.
+        self.run_instant_commands(flow)
+        if self.backend.get(flow.call_id).live:
             await self.run_reply(flow.call_id, reply, url, command.method)
+
+    def run_instant_commands(self, flow: Flow) -> None:
+        while self.current(flow) and flow.pc < len(flow.commands):
+            match flow.commands[flow.pc]:
+                case EndCall() as end:
+                    self.end_call(flow, end)
+                case SendMessage(controller_url=None, controller_app=None) as command:
+                    self.send_message(flow, command)
+                case _:
+                    return
+            flow.pc += 1
 
     def make_call(self, flow: Flow, command: MakeCall) -> None:
         parent = self.backend.get(flow.call_id)
@@ -268,7 +292,9 @@ class FlowRunner:
                 flow.make = None
                 await self.step(flow)
 
-    def send_message(self, flow: Flow, command: SendMessage) -> None:
+    def send_message(self, flow: Flow, command: SendMessage) -> Message:
+        """Record the SMS (readable at /messages/{sid}); with no controller, the flow goes on and no
+        message parameters are sent anywhere (Apifonica "<sendMessage>")."""
         call = self.backend.get(flow.call_id)
         info = self.api.state.calls[flow.call_id]
         message = Message(
@@ -281,23 +307,43 @@ class FlowRunner:
             call_sid=call.provider_call_id,
         )
         self.api.state.messages[message.sid] = message
+        return message
+
+    async def send_message_and_hand_over(self, flow: Flow, command: SendMessage) -> None:
+        """Send the SMS, post its parameters to the controller (``controller_url``, or the
+        controller of the application ``controller_app``) and run the XML it answers in place of
+        the current document. An empty answer leaves the call up with nothing more to run, as an
+        empty answer to any fetch does; a controller that fails ends the call like any other."""
         url = command.controller_url
-        if command.controller_app:
+        if command.controller_app is not None:
+            info = self.api.state.calls[flow.call_id]
             app = self.api.state.applications.get(command.controller_app)
-            url = app.controller if app else None
-        if url:
-            fields = [
-                ("message_sid", message.sid),
-                ("account_sid", message.account_sid),
-                ("direction", "outbound"),
-                ("from", message.from_),
-                ("to", message.to),
-                ("status", message.status),
-                ("text", message.text),
-                ("sms_count", "1"),
-            ]
-            request = request_for(self.api.name, flow.call_id, url, command.method, fields, "event")
-            self.api.ctx.dispatcher.submit(request, self.api.retry_policy)
+            if app is None or app.account_sid != info.account_sid:
+                name = command.controller_app
+                self.fail(flow.call_id, f"<sendMessage controller_app> {name}: no such application")
+                return
+            url = app.controller
+        assert url is not None
+        message = self.send_message(flow, command)
+        self.flows.pop(flow.call_id, None)  # nothing after <sendMessage> runs
+        fields = [
+            ("message_sid", message.sid),
+            ("account_sid", message.account_sid),
+            ("direction", "outbound"),
+            ("from", message.from_),
+            ("to", message.to),
+            ("status", message.status),
+            ("text", message.text),
+            ("sms_count", "1"),
+        ]
+        request = request_for(self.api.name, flow.call_id, url, command.method, fields, "fetch")
+        delivery, reply = await self.api.ctx.dispatcher.fetch(request)
+        if not self.backend.get(flow.call_id).live or self.flows.get(flow.call_id) is not None:
+            return  # the call ended, or was handed elsewhere (Modify live call) meanwhile
+        if reply is None or not reply.ok:
+            self.fail(flow.call_id, f"<sendMessage> controller {url} failed ({why_failed(delivery, reply)})")
+            return
+        await self.run_reply(flow.call_id, reply, url, command.method)
 
 
 def why_failed(delivery: Delivery, reply: Reply | None) -> str:

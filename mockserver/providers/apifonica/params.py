@@ -106,6 +106,13 @@ def choice(body: dict[str, Any], name: str, allowed: tuple[str, ...], default: s
     return str(value)
 
 
+def whole_number(raw: str, name: str) -> int:
+    """A query parameter that must be a whole number (0 or more)."""
+    if not WHOLE.fullmatch(raw):
+        raise InvalidParameter(f"{name} must be a whole number", field=name)
+    return int(raw)
+
+
 def page(request: Request, max_limit: int = 20) -> tuple[int, int]:
     """``limit`` (1-20, default 20) and the opaque ``next``/``prev`` cursor (an offset)."""
     query = request.query_params

@@ -144,6 +144,8 @@ class Apifonica(Provider):
             app_sid=None,
             parent_call_id=parent.id,
         )
+        if "queued" in info.events:  # the leg was queued before its info existed
+            self.send_leg_event(leg, self.state.calls[leg.id], info)
         return leg
 
     def on_update(self, update: CallUpdate) -> None:
@@ -154,7 +156,7 @@ class Apifonica(Provider):
         if info is None:  # the creating request registers the call right after placing it
             return
         if info.parent_call_id is not None:
-            self._on_leg(call)
+            self._on_leg(call, info)
             return
         state = update.transition.state
         if state is CallState.ANSWERED:
@@ -164,7 +166,11 @@ class Apifonica(Provider):
         if state.terminal:
             self.flows.on_ended(call)
 
-    def _on_leg(self, leg: Call) -> None:
+    def _on_leg(self, leg: Call, info: CallInfo) -> None:
+        a_leg = self.state.calls.get(info.parent_call_id or "")
+        if a_leg is not None and leg.state.value in a_leg.events:
+            self.send_leg_event(leg, info, a_leg)
+
         async def tell_flow() -> None:
             await self.flows.on_leg_update(leg)
 
@@ -190,6 +196,18 @@ class Apifonica(Provider):
                 await self.flows.run_reply(call.id, reply, controller, method)
 
         self.ctx.dispatcher.submit(request, self.retry_policy, on_reply)
+
+    def send_leg_event(self, leg: Call, info: CallInfo, parent: CallInfo) -> None:
+        """A <makeCall> leg's status, to the A leg's controller: "Call controllers allow you to be
+        informed of the current call statuses on each leg of the call" (Apifonica "Call progress
+        events"). The leg takes the A leg's ``events``; ``parent_call_sid`` tells the legs apart. A
+        reply to a leg event does not steer anything (mock's choice: the docs do not say which leg
+        it would modify)."""
+        if parent.controller is None:
+            return
+        fields = event_fields(leg, info, self.parent_of(leg))
+        request = request_for(self.name, leg.id, parent.controller, parent.method, fields, "event")
+        self.ctx.dispatcher.submit(request, self.retry_policy)
 
     def register(self, call: Call, info: CallInfo) -> None:
         """Remember the Apifonica side of a just-placed call; it was queued before this ran."""

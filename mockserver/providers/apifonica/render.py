@@ -121,6 +121,20 @@ def recording_json(call: Call, info: CallInfo, base_url: str, fmt: str = "wav") 
     }
 
 
+def accounts_page(accounts: list[Account], page: int, limit: int, link: Any) -> dict[str, Any]:
+    """The "Get subaccounts list" envelope: ``page`` counts from 0, ``total`` is the whole list;
+    ``link(page)`` is the URL of another page."""
+    start = page * limit
+    return {
+        "page": page,
+        "limit": limit,
+        "next": link(page + 1) if start + limit < len(accounts) else None,
+        "prev": link(page - 1) if page > 0 else None,
+        "total": len(accounts),
+        "accounts": [account_json(a) for a in accounts[start : start + limit]],
+    }
+
+
 def account_json(account: Account) -> dict[str, Any]:
     return {
         "account_sid": account.sid,
@@ -134,14 +148,16 @@ def account_json(account: Account) -> dict[str, Any]:
 
 
 def application_json(app: Application) -> dict[str, Any]:
+    """An application as Apifonica shows one ("Implementation of the consistent callback case":
+    ``application_sid, controller, method, name, account_sid``), plus the ``events`` it was created
+    with ("Create application"); the docs show no creation date, so none is rendered."""
     return {
-        "app_sid": app.sid,
-        "account_sid": app.account_sid,
-        "name": app.name,
+        "application_sid": app.sid,
         "controller": app.controller,
         "method": app.method,
+        "name": app.name,
+        "account_sid": app.account_sid,
         "events": app.events,
-        "created": date(app.created),
     }
 
 
@@ -166,6 +182,20 @@ def message_json(message: Message) -> dict[str, Any]:
 def created(uri: str) -> dict[str, Any]:
     """The 201 envelope every create answers with (calls, applications, messages)."""
     return {"status_code": 201, "status_message": "CREATED", "uri": uri}
+
+
+#: One MPEG-1 Layer III frame of silence: 32 kbit/s, 48 kHz, mono, no CRC, no padding. The header is
+#: ``FF FB 14 C0``; the side information and main data are all zero (part2_3_length 0, global_gain
+#: 0), which every decoder plays as digital silence. 144 * 32000 / 48000 = 96 bytes, 1152 samples.
+MP3_SILENT_FRAME = b"\xff\xfb\x14\xc0" + bytes(92)
+MP3_FRAME_SECONDS = 1152 / 48_000  # 24 ms
+
+
+def silent_mp3(seconds: int) -> bytes:
+    """A valid MP3 file of ``seconds`` of silence (rounded up to whole 24 ms frames), for ``rec_url``
+    with ``?format=mp3``: the same pre-encoded silent frame repeated, so no encoder is needed."""
+    frames = max(1, -(-seconds * 48_000 // 1152))
+    return MP3_SILENT_FRAME * frames
 
 
 def silent_wav(seconds: int) -> bytes:

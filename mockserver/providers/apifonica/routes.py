@@ -19,11 +19,13 @@ from mockserver.providers.apifonica.models import Account, Application, CallInfo
 from mockserver.providers.apifonica.provider import Apifonica
 from mockserver.providers.apifonica.render import (
     account_json,
+    accounts_page,
     application_json,
     call_json,
     created,
     message_json,
     recording_json,
+    silent_mp3,
     silent_wav,
 )
 from mockserver.providers.apifonica.vocabulary import STATUS, parse_events
@@ -82,6 +84,27 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
     # -- account ---------------------------------------------------------------------------------
     async def get_account(request: Request) -> Response:
         return JSONResponse(account_json(auth(request)))
+
+    async def list_accounts(request: Request) -> Response:
+        """Get subaccounts list: every account the credentials reach, the master first. A mock
+        account has no subaccounts, so the list is the authenticated account (if the filters keep
+        it). Credential checkers call this to verify a SID/token pair (a 2xx means valid)."""
+        account = auth(request)
+        query = request.query_params
+        limit, _ = params.page(request)
+        page = params.whole_number(query.get("page", "0"), "page")
+        for name, words in (("type", ("master", "slave")), ("status", ("active", "blocked"))):
+            if query.get(name) is not None and query[name] not in words:
+                raise InvalidParameter(f"{name} must be {' or '.join(words)}", field=name)
+        facts = {"type": account.type, "status": "active"}
+        rows = [account] if all(query.get(k) in (None, v) for k, v in facts.items()) else []
+
+        def link(number: int) -> str:
+            kept = [(k, v) for k, v in query.multi_items() if k not in ("limit", "page")]
+            tail = urlencode([*kept, ("limit", str(limit)), ("page", str(number))])
+            return f"{base_url(request)}{request.url.path}?{tail}"
+
+        return JSONResponse(accounts_page(rows, page, limit, link))
 
     # -- applications ----------------------------------------------------------------------------
     async def create_application(request: Request) -> Response:
@@ -236,8 +259,11 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
                     await api.flows.redirect(call.id, controller, method)
 
                 backend.schedule(call.id, 0, redirect)
+        # 201 and the CREATED envelope, like every other POST of the API: the public client of the
+        # npm package `apifonica` (0.0.2, index.js) posts {call_app_sid} here and checks
+        # `status_code == 201`; no copy of the "Modify live call" page says otherwise.
         uri = f"{prefix(request)}/v2/accounts/{account.sid}/calls/{call.provider_call_id}"
-        return JSONResponse({"status_code": 200, "status_message": "OK", "uri": uri})
+        return JSONResponse(created(uri), 201)
 
     def redirect_target(account: Account, body: dict[str, Any], info: CallInfo) -> tuple[str, str]:
         app_sid = params.optional_text(body, "call_app_sid")
@@ -277,7 +303,9 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
                     return JSONResponse(recording_json(call, info, base_url(request), fmt))
                 if extension == "wav":
                     return Response(silent_wav(call.recording.seconds), media_type="audio/wav")
-                raise NotFound(f"the mock serves recordings as .wav only, not .{extension}")
+                if extension == "mp3":
+                    return Response(silent_mp3(call.recording.seconds), media_type="audio/mpeg")
+                raise NotFound(f"recordings are served as .wav or .mp3, not .{extension}")
         raise NotFound(f"recording {sid} not found")
 
     # -- messages --------------------------------------------------------------------------------
@@ -321,6 +349,7 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
         Route(f"{acc}/calls/{{call}}", e(get_call), methods=["GET"]),
         Route(f"{acc}/calls/{{call}}", e(modify_call), methods=["POST"]),
         Route(acc, e(get_account), methods=["GET"]),
+        Route("/v2/accounts", e(list_accounts), methods=["GET"]),
         Route(f"{acc}/applications", e(create_application), methods=["POST"]),
         Route(f"{acc}/applications", e(list_applications), methods=["GET"]),
         Route(f"{acc}/applications/{{app}}", e(get_application), methods=["GET"]),

@@ -2,7 +2,9 @@
 
 :func:`parse_document` turns a controller's reply into a tuple of frozen command values, or raises
 :class:`XmlError` saying what is wrong. It never raises anything else, whatever the body, and it
-refuses DTDs before the XML parser sees them, so entity expansion cannot happen.
+parses with ``defusedxml`` set to forbid DTDs, entity declarations and external references, so entity
+expansion cannot happen whatever the body holds; a body in another encoding (UTF-16, UTF-32, …) is
+refused before any parsing, since Apifonica accepts UTF-8 only [S15].
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, TypeAlias
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 
 class XmlError(ValueError):
@@ -84,7 +89,17 @@ _DECLARATION: Final = re.compile(
     rf"(?:{_S}+encoding{_S}*={_S}*(['\"])(?P<encoding>[A-Za-z][A-Za-z0-9._-]*)\2)?"
     rf"(?:{_S}+standalone{_S}*={_S}*(['\"])(?:yes|no)\4)?{_S}*\?>"
 )
-_DTD: Final = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+#: Byte-order marks and the first bytes of ``<?`` in encodings other than UTF-8 (XML 1.0 Appendix F).
+_OTHER_ENCODINGS: Final = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\x00<", "UTF-32"),
+    (b"<\x00\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\x00<\x00?", "UTF-16"),
+    (b"<\x00?\x00", "UTF-16"),
+)
 _NUMBER: Final = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _URL: Final = re.compile(r"https?://\S+", re.IGNORECASE)
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -115,6 +130,9 @@ def parse_document(body: str | bytes) -> tuple[Command, ...]:
 def _decode(body: str | bytes) -> str:
     if isinstance(body, str):
         return body
+    for mark, encoding in _OTHER_ENCODINGS:
+        if body.startswith(mark):
+            raise XmlError(f"only UTF-8 is accepted; the document is {encoding}")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -133,17 +151,24 @@ def _parse_tree(text: str) -> ET.Element:
         raise XmlError(f'the XML declaration must say encoding="UTF-8": {_EXPECTED_DECLARATION}')
     if encoding.upper() != "UTF-8":
         raise XmlError(f"only UTF-8 is accepted, got encoding {encoding!r}")
-    if _DTD.search(text):
-        raise XmlError("DTDs are not accepted (<!DOCTYPE> / <!ENTITY>)")
     # The declaration is checked above; blank it (and any BOM) but keep line breaks, so the
     # parser's line/column in error messages point into the body as it was sent.
     head = re.sub(r"[^\r\n]", " ", text[: declaration.end()])
     try:
-        return ET.fromstring((head + text[declaration.end() :]).encode("utf-8"))
+        data = (head + text[declaration.end() :]).encode("utf-8")
     except UnicodeEncodeError:
         raise XmlError("document contains characters that are not valid UTF-8") from None
+    try:
+        root: ET.Element = SafeET.fromstring(
+            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+    except DTDForbidden:
+        raise XmlError("DTDs are not accepted (<!DOCTYPE>)") from None
+    except (EntitiesForbidden, ExternalReferenceForbidden):
+        raise XmlError("entity declarations and external references are not accepted") from None
     except ET.ParseError as err:
         raise XmlError(f"malformed XML: {err}") from None
+    return root
 
 
 def _parse_command(element: ET.Element) -> Command:

@@ -47,7 +47,7 @@ class Driver:
 
     def hangup(self, ref: str) -> None:
         response = self.http.post(f"/v2/accounts/{self.acc}/calls/{ref}", json={"status": "completed"})
-        assert response.status_code == 200, response.text
+        assert response.status_code == 201, response.text
 
     def unknown(self) -> httpx.Response:
         return self.http.get(f"/v2/accounts/{self.acc}/calls/cal00000000-0000-4000-8000-000000000000")

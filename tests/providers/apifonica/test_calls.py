@@ -81,15 +81,19 @@ def test_create_application_answers_the_created_envelope(api) -> None:
         "uri": f"/v2/accounts/{api.account_sid}/applications/{app_sid}",
     }
     assert app_sid.startswith("app")
-    assert api.get(f"/applications/{app_sid}").json() == {
-        "app_sid": app_sid,
-        "account_sid": api.account_sid,
-        "name": api.account_sid,  # the name defaults to the account SID [S3]
+    # The documented application object ("Implementation of the consistent callback case"), in its
+    # order, keyed `application_sid`, plus the `events` it was created with.
+    expected = {
+        "application_sid": app_sid,
         "controller": "https://client.example/apifonica",
         "method": "POST",
+        "name": api.account_sid,  # the name defaults to the account SID [S3]
+        "account_sid": api.account_sid,
         "events": "none",  # the default [S3]
-        "created": at(0),
     }
+    one = api.get(f"/applications/{app_sid}")
+    assert list(one.json().items()) == list(expected.items())
+    assert api.get("/applications").json()["applications"] == [expected]
 
 
 def test_account_info_has_the_documented_fields(api) -> None:

@@ -144,13 +144,40 @@ def test_get_input_without_controller_submits_to_the_current_one(api, control, c
 
 def test_an_xml_reply_to_the_submission_replaces_the_flow(api, control, controller) -> None:
     menu = controller.serve("/menu", '<wait time="10"/><endCall/>')
-    call_sid = start_call(api, controller, IVR, f'<getInput controller="{menu}" maxSymbols="1"/><endCall/>')
+    call_sid = start_call(
+        api, controller, IVR, f'<getInput controller="{menu}" maxSymbols="1"/><wait time="30"/><endCall/>'
+    )
 
     control.advance(ANSWER_AT + 2 + 9)
-    assert api.call(call_sid)["status"] == "answered"  # the first document's <endCall/> never runs
+    assert api.call(call_sid)["status"] == "answered"  # the first document's <wait> was cut short
     control.advance(1)
 
     assert api.call(call_sid)["duration"] == 12
+
+
+def test_commands_after_get_input_that_take_no_time_run_before_the_reply_takes_over(
+    api, control, controller
+) -> None:
+    # "any commands after the <getInput> command will start executing immediately and stop after new
+    # XML is received" (Apifonica "<getInput>"): an <endCall/> right after it hangs up at once, even
+    # though the controller answers with XML. Code that relies on the reply taking over first would
+    # hang up in production.
+    menu = controller.serve("/menu", '<wait time="10"/><endCall/>')
+    call_sid = start_call(
+        api,
+        controller,
+        IVR,
+        f'<getInput controller="{menu}" maxSymbols="1"/><sendMessage text="Bye"/><endCall/>',
+    )
+
+    control.advance(ANSWER_AT + 2)
+
+    [submitted] = controller.requests("/menu")
+    assert submitted.form["digits"] == "1"  # the digits were still submitted
+    call = api.call(call_sid)
+    assert (call["status"], call["duration"]) == ("completed", 2)
+    assert control.call(call_sid)["history"][-1]["cause"] == "<endCall>"
+    assert [m["text"] for m in api.get("/messages").json()["messages"]] == ["Bye"]
 
 
 def test_an_empty_reply_to_the_submission_goes_on_with_the_document(api, control, controller) -> None:
@@ -230,6 +257,70 @@ def test_make_call_places_a_second_leg_with_its_own_lifecycle(api, control, cont
     assert (a_leg["status"], a_leg["duration"], a_leg["parent_call_sid"]) == ("completed", 42, None)
 
 
+def test_the_second_legs_statuses_go_to_the_call_controller_too(api, control, controller) -> None:
+    # "Call controllers allow you to be informed of the current call statuses on each leg of the call"
+    # (Apifonica "Call progress events"): the B leg reports with the A leg's `events`, to its
+    # controller, and `parent_call_sid` tells the legs apart.
+    a_sid = start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f"<makeCall><number>{ANSWERED_TO}</number></makeCall><endCall/>",
+        events="all",
+    )
+
+    control.advance(ANSWER_AT + 7 + 30)
+
+    [b_leg] = api.calls(to=ANSWERED_TO)
+    requests = controller.requests("/flow")
+    by_leg = {
+        sid: [
+            (r.form.get("parent_call_sid"), r.form["status"]) for r in requests if r.form["call_sid"] == sid
+        ]
+        for sid in (a_sid, b_leg["call_sid"])
+    }
+    assert len(requests) == 10  # nothing else
+    assert by_leg[a_sid] == [
+        (None, "queued"),
+        (None, "initiated"),
+        (None, "ringing"),
+        (None, "answered"),  # the fetch of the document
+        (None, "completed"),  # <endCall/> once the bridged leg ended
+    ]
+    assert by_leg[b_leg["call_sid"]] == [
+        (a_sid, "queued"),
+        (a_sid, "initiated"),
+        (a_sid, "ringing"),
+        (a_sid, "answered"),
+        (a_sid, "completed"),
+    ]
+    [leg_completed] = [
+        r.form for r in requests if r.form.get("parent_call_sid") and r.form["status"] == "completed"
+    ]
+    assert (leg_completed["from"], leg_completed["to"], leg_completed["duration"]) == (
+        api.from_number,
+        ANSWERED_TO,
+        "30",
+    )
+
+
+def test_second_legs_report_only_the_events_the_call_asked_for(api, control, controller) -> None:
+    start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f"<makeCall><number>{ANSWERED_TO}</number></makeCall><endCall/>",
+        events="completed",
+    )
+
+    control.advance(ANSWER_AT + 7 + 30)
+
+    statuses = [
+        (r.form.get("parent_call_sid") is not None, r.form["status"]) for r in controller.requests("/flow")
+    ]
+    assert statuses == [(False, "answered"), (True, "completed"), (False, "completed")]
+
+
 def test_a_busy_second_leg_lets_the_first_go_on(api, control, controller) -> None:
     a_sid = start_call(
         api, controller, LONG_CALL, f"<makeCall><number>{BUSY}</number></makeCall><wait time='2'/><endCall/>"
@@ -264,19 +355,26 @@ def test_make_call_with_a_controller_hands_the_call_to_it(api, control, controll
 # -- sendMessage -------------------------------------------------------------------------------------
 
 
-def test_send_message_records_a_message_and_tells_its_controller(api, control, controller) -> None:
-    sms = controller.url("/sms")
+def test_send_message_hands_control_to_the_xml_its_controller_returns(api, control, controller) -> None:
+    # "Apifonica will expect to receive a new Apifonica XML file to which flow control will be
+    # transferred. In this case any command after the <sendMessage> command is unreachable."
+    sms = controller.serve("/sms", '<wait time="2"/><endCall/>')
     call_sid = start_call(
         api,
         controller,
         LONG_CALL,
-        f'<sendMessage to="447700900123" text="Your code is 1234" controller_url="{sms}"/><endCall/>',
+        f'<sendMessage to="447700900123" text="Your code is 1234" controller_url="{sms}"/>'
+        f'<playAudio loops="0">{AUDIO}</playAudio>',  # unreachable: it would play until the end
     )
 
-    control.advance(ANSWER_AT)
+    control.advance(ANSWER_AT + 2)
 
+    call = api.call(call_sid)
+    assert (call["status"], call["duration"]) == ("completed", 2)
+    assert control.call(call_sid)["history"][-1]["cause"] == "<endCall>"
     [event] = controller.requests("/sms")
     message_sid = event.form["message_sid"]
+    assert event.method == "POST"
     assert event.form == {
         "message_sid": message_sid,
         "account_sid": api.account_sid,
@@ -305,7 +403,76 @@ def test_send_message_records_a_message_and_tells_its_controller(api, control, c
         "tag": None,
     }
     assert [m["message_sid"] for m in api.get("/messages").json()["messages"]] == [message_sid]
-    assert api.call(call_sid)["status"] == "completed"
+
+
+def test_send_message_to_an_application_uses_its_controller(api, control, controller) -> None:
+    sms_app = api.create_application(controller.serve("/sms-app", "<endCall/>"), method="GET")
+    call_sid = start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f'<sendMessage text="Hi" controller_app="{sms_app}" method="GET"/><wait time="30"/>',
+    )
+
+    control.advance(ANSWER_AT)
+
+    [event] = controller.requests("/sms-app")
+    assert (event.method, event.query["text"], event.query["to"]) == ("GET", "Hi", LONG_CALL)
+    call = api.call(call_sid)
+    assert (call["status"], call["duration"]) == ("completed", 0)  # the <wait> never ran
+
+
+def test_an_empty_answer_from_the_send_message_controller_leaves_nothing_to_run(
+    api, control, controller, receiver
+) -> None:
+    receiver.reply("/sms", Reply(status=200))
+    call_sid = start_call(
+        api,
+        controller,
+        LONG_CALL,
+        f'<sendMessage text="Hi" controller_url="{receiver.url("/sms")}"/><endCall/>',
+    )
+
+    control.advance(ANSWER_AT + 10)
+
+    assert api.call(call_sid)["status"] == "answered"  # <endCall> is unreachable; the callee talks on
+    assert flow_errors(control) == []
+
+
+def test_send_message_without_a_controller_goes_on_with_the_document(api, control, controller) -> None:
+    call_sid = start_call(api, controller, LONG_CALL, '<sendMessage text="Hi"/><wait time="3"/><endCall/>')
+
+    control.advance(ANSWER_AT + 3)
+
+    call = api.call(call_sid)
+    assert (call["status"], call["duration"]) == ("completed", 3)
+    [message] = api.get("/messages").json()["messages"]
+    assert (message["from"], message["to"], message["text"]) == (api.from_number, LONG_CALL, "Hi")
+    assert len(controller.requests("/flow")) == 1  # only the answer fetch: no message parameters sent
+
+
+def test_a_send_message_controller_answering_500_ends_the_call(api, control, controller, receiver) -> None:
+    receiver.reply("/sms", Reply(status=500))
+    sms = receiver.url("/sms")
+    call_sid = start_call(api, controller, LONG_CALL, f'<sendMessage text="Hi" controller_url="{sms}"/>')
+
+    control.advance(ANSWER_AT)
+
+    assert (api.call(call_sid)["status"], control.call(call_sid)["ended_by"]) == ("completed", "system")
+    [error] = flow_errors(control)
+    assert error["detail"] == f"<sendMessage> controller {sms} failed (HTTP 500)"
+    assert len(api.get("/messages").json()["messages"]) == 1  # the message itself was sent
+
+
+def test_send_message_to_an_unknown_application_ends_the_call(api, control, controller) -> None:
+    unknown = "app00000000-0000-4000-8000-000000000000"
+    call_sid = start_call(api, controller, LONG_CALL, f'<sendMessage text="Hi" controller_app="{unknown}"/>')
+
+    control.advance(ANSWER_AT)
+
+    assert control.call(call_sid)["ended_by"] == "system"
+    [error] = flow_errors(control)
+    assert error["detail"] == f"<sendMessage controller_app> {unknown}: no such application"
 
 
 # -- a controller that fails -------------------------------------------------------------------------
@@ -338,6 +505,44 @@ def test_a_bad_document_ends_the_call_and_is_journaled(api, control, receiver, b
     assert error["provider"] == "apifonica"
     assert f"invalid controller XML from {receiver.url('/flow')}" in error["detail"]
     assert reason in error["detail"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_document_in_another_encoding_with_a_dtd_is_refused_cleanly(api, control, receiver, codec) -> None:
+    # Apifonica accepts UTF-8 only [S15]; a billion-laughs document in UTF-16/32 must neither be
+    # parsed nor hurt the server: the call ends with a flow error, and the API answers as usual.
+    body = (
+        f'<?xml version="1.0" encoding="{codec.upper()}"?>'
+        '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        "<response><sendMessage>&lol2;</sendMessage></response>"
+    ).encode(codec)
+    receiver.reply("/flow", Reply(body=body, content_type=f"application/xml; charset={codec}"))
+    call_sid = api.place_call(LONG_CALL, api.create_application(receiver.url("/flow")))
+
+    control.advance(ANSWER_AT)
+
+    assert (api.call(call_sid)["status"], control.call(call_sid)["ended_by"]) == ("completed", "system")
+    [error] = flow_errors(control)
+    assert error["detail"] == (
+        f"invalid controller XML from {receiver.url('/flow')}: "
+        f"only UTF-8 is accepted; the document is {codec[:6].upper()}"
+    )
+    assert api.get("/messages").json()["messages"] == []  # nothing of the document ran
+
+
+def test_a_dtd_in_a_utf8_document_is_refused_by_the_parser(api, control, receiver) -> None:
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE response SYSTEM "file:///etc/passwd">'
+        "<response><endCall/></response>"
+    )
+    receiver.reply("/flow", Reply(body=body, content_type="application/xml"))
+    call_sid = api.place_call(LONG_CALL, api.create_application(receiver.url("/flow")))
+
+    control.advance(ANSWER_AT)
+
+    assert control.call(call_sid)["ended_by"] == "system"  # not the <endCall>: nothing ran
+    [error] = flow_errors(control)
+    assert error["detail"].endswith("DTDs are not accepted (<!DOCTYPE>)")
 
 
 def test_a_controller_answering_500_ends_the_call(api, control, receiver) -> None:

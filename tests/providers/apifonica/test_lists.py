@@ -3,9 +3,11 @@ filters (mock's choice, apifonica.md §9.8), and the recording file behind ``rec
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from mutagen.mp3 import MP3
 
 ANSWERED_TO = "442079460123"  # the default "answered" scenario: recorded, 30 s, ends at 37 s
 BUSY = "5550000001"
@@ -190,6 +192,30 @@ def test_the_rec_url_serves_a_valid_wav_file(api, control, app_sid) -> None:
     assert int.from_bytes(wav[4:8], "little") == len(wav) - 8
     assert int.from_bytes(wav[24:28], "little") == 8000  # sample rate
     assert int.from_bytes(wav[40:44], "little") == 30 * 16_000  # 30 s of 16-bit mono
+
+
+def test_the_mp3_rec_url_serves_a_valid_mp3_file_of_the_recording_length(api, control, app_sid) -> None:
+    # "Request example (mp3)": ?format=mp3 hands out a .mp3 rec_url; the file must play as MP3.
+    _, record_sid = recorded_call(api, control, app_sid)
+    rec_url = api.get(f"/recordings/{record_sid}", format="mp3").json()["rec_url"]
+
+    response = api.request("GET", rec_url)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "audio/mpeg"
+    info = MP3(io.BytesIO(response.content)).info  # an independent MP3 reader (mutagen)
+    assert (info.version, info.layer, info.sample_rate, info.channels) == (1, 3, 48_000, 1)
+    assert info.bitrate == 32_000
+    assert info.length == pytest.approx(30, abs=0.05)  # the recording's 30 s
+
+
+def test_a_recording_in_another_format_is_not_found(api, control, app_sid) -> None:
+    _, record_sid = recorded_call(api, control, app_sid)
+
+    response = api.get(f"/recordings/{record_sid}.ogg")
+
+    assert response.status_code == 404
+    assert response.json()["error_text"] == "recordings are served as .wav or .mp3, not .ogg"
 
 
 def test_a_call_without_recording_has_none_listed(api, control, app_sid) -> None:

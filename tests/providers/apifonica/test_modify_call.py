@@ -18,10 +18,11 @@ def test_hangup_of_an_answered_call_completes_it(api, control, controller) -> No
 
     response = api.modify(call_sid, {"status": "completed"})
 
-    assert response.status_code == 200
+    # 201 with the CREATED envelope: what the npm `apifonica` client (0.0.2) checks for here.
+    assert response.status_code == 201
     assert response.json() == {
-        "status_code": 200,
-        "status_message": "OK",
+        "status_code": 201,
+        "status_message": "CREATED",
         "uri": f"/v2/accounts/{api.account_sid}/calls/{call_sid}",
     }
     call = api.call(call_sid)
@@ -39,7 +40,7 @@ def test_hangup_while_ringing_ends_canceled(api, control, controller) -> None:
 
     response = api.modify(call_sid, {"status": "completed"})
 
-    assert response.status_code == 200
+    assert response.status_code == 201
     call = api.call(call_sid)
     assert (call["status"], call["started"], call["duration"]) == ("canceled", None, 0)
     assert control.call(call_sid)["ended_by"] == "api"
@@ -54,7 +55,7 @@ def test_redirect_marks_the_call_modified_and_runs_the_new_xml(api, control, con
 
     response = api.modify(call_sid, {"controller": new_flow, "method": "GET"})
 
-    assert response.status_code == 200
+    assert response.status_code == 201
     call = api.call(call_sid)
     assert (call["status"], call["controller"], call["method"]) == ("modified", new_flow, "GET")
     assert controller.requests("/new") == []  # fetched on the call's clock, not inside the request
@@ -73,7 +74,7 @@ def test_redirect_to_an_application_uses_its_controller(api, control, controller
 
     response = api.modify(call_sid, {"call_app_sid": other_app})
 
-    assert response.status_code == 200
+    assert response.status_code == 201
     control.advance(0)
     assert [r.form["status"] for r in controller.requests("/other")] == ["modified"]
     assert api.call(call_sid)["status"] == "completed"
@@ -84,7 +85,7 @@ def test_redirect_while_ringing_takes_effect_on_answer(api, control, controller)
     new_flow = controller.serve("/new", '<wait time="3"/><endCall/>')
     control.advance(4)
 
-    assert api.modify(call_sid, {"controller": new_flow}).status_code == 200
+    assert api.modify(call_sid, {"controller": new_flow}).status_code == 201
     assert api.call(call_sid)["status"] == "ringing"
     control.advance(2 + 3)
 

@@ -237,7 +237,7 @@ BILLION_LAUGHS = (
         # DTDs
         (BILLION_LAUGHS, "DTDs are not accepted"),
         (f"{DECLARATION}<!DOCTYPE response><response/>", "DTDs are not accepted"),
-        (f'{DECLARATION}<response><!ENTITY x "y"></response>', "DTDs are not accepted"),
+        (f'{DECLARATION}<response><!ENTITY x "y"></response>', "malformed XML"),
         # structure
         (
             f"{DECLARATION}<Response/>",
@@ -331,6 +331,34 @@ BILLION_LAUGHS = (
 )
 def test_rule_violations_raise_xml_error(body: str | bytes, message: str) -> None:
     with pytest.raises(XmlError, match=message):
+        parse_document(body)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_a_document_in_another_encoding_is_refused_before_parsing(codec: str) -> None:
+    # Apifonica accepts UTF-8 only [S15]; a UTF-16/32 body (with or without a byte-order mark) is
+    # refused whatever it holds, so a DTD in it never reaches a parser.
+    body = BILLION_LAUGHS.replace('encoding="UTF-8"', f'encoding="{codec.upper()}"').encode(codec)
+
+    with pytest.raises(XmlError, match=f"only UTF-8 is accepted; the document is {codec[:6].upper()}"):
+        parse_document(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        BILLION_LAUGHS,
+        BILLION_LAUGHS.encode("utf-8"),
+        b"\xef\xbb\xbf" + BILLION_LAUGHS.encode("utf-8"),
+        f'{DECLARATION}<!DOCTYPE response SYSTEM "file:///etc/passwd"><response/>',
+        f'{DECLARATION}\n\n  <!DOCTYPE response [<!ENTITY % p SYSTEM "http://x/">%p;]><response/>',
+    ],
+    ids=["text", "bytes", "bom", "external", "parameter-entity"],
+)
+def test_the_parser_itself_forbids_dtds(body: str | bytes) -> None:
+    # defusedxml with forbid_dtd: the refusal comes from the parser, at the <!DOCTYPE>, before any
+    # entity is declared or expanded.
+    with pytest.raises(XmlError, match=re.escape("DTDs are not accepted (<!DOCTYPE>)")):
         parse_document(body)
 
 
