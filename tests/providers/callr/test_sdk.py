@@ -25,13 +25,6 @@ def _collect_sdk_sockets() -> Iterator[None]:
     gc.collect()
 
 
-@pytest.fixture
-def api(mock_server: Any, account: dict[str, Any]) -> callr.Api:
-    api = callr.Api(account["login"], account["password"])
-    api.set_api_url(f"{mock_server.base_url}/json-rpc/v1.1/")
-    return api
-
-
 def test_the_sdk_reads_the_timestamp(api: callr.Api) -> None:
     assert api.call("system.get_timestamp") == 1767258000
 
