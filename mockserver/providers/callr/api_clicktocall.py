@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mockserver.providers.callr import params
-from mockserver.providers.callr.errors import invalid, not_found
+from mockserver.providers.callr.errors import RpcError, bad_app_type, invalid, not_found
 from mockserver.providers.callr.models import ClickToCall, LegStatus, Target
 from mockserver.providers.callr.params import Arg, Kind
 from mockserver.providers.callr.render import app_json, datetime_text
@@ -30,7 +30,10 @@ def targets(value: list[Any], path: str) -> tuple[Target, ...]:
         raise invalid(path, f"{path} must hold at least one Target")
     if len(value) > MAX_TARGETS:
         raise invalid(path, f"{path} holds at most {MAX_TARGETS} Targets")
-    checked = [params.target(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    try:
+        checked = [params.target(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    except RpcError as exc:  # production names the list: PROPERTY_VALUE_ERROR [a_targets] (sdk-dotnet)
+        raise RpcError(exc.code, exc.message, property=path) from None
     return tuple(Target(t["number"], t["timeout"]) for t in checked)
 
 
@@ -58,7 +61,7 @@ def methods(api: Callr) -> list[Method]:
     def own(inv: Invocation, hash_: str) -> ClickToCall:
         c2c = state.clicktocalls.get(hash_)
         if c2c is None or c2c.login != inv.caller.account.login:
-            raise not_found("hash", hash_)
+            raise not_found("call", hash_)  # sdk-dotnet tests: PROPERTY_VALUE_ERROR [call]
         return c2c
 
     def own_app(inv: Invocation, hash_: str) -> str:
@@ -66,7 +69,7 @@ def methods(api: Callr) -> list[Method]:
         if app is None or app.login != inv.caller.account.login:
             raise not_found("app", hash_)
         if app.package is not Package.CLICKTOCALL10:
-            raise invalid("app", f"app {app.hash} is a {app.package} app, not CLICKTOCALL10")
+            raise bad_app_type(app, Package.CLICKTOCALL10)
         return app.hash
 
     @method(

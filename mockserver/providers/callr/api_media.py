@@ -142,7 +142,7 @@ def methods(api: Callr) -> list[Method]:
         media = own(inv, args[0])
         made = state.recordings.get(args[1])
         if made is None or made[0] != inv.caller.account.login:
-            raise not_found("recording", args[1])
+            raise not_found("media_file", args[1])  # sdk-dotnet MediaServiceTest
         media.content, media.voice, media.recording = "", "", args[1]
         process(media, made[1])
         return True

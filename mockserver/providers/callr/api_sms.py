@@ -89,7 +89,7 @@ def methods(api: Callr) -> list[Method]:
     def get(inv: Invocation, args: list[Any]) -> dict[str, Any]:
         sms = state.sms.get(args[0])
         if sms is None or sms.login != inv.caller.account.login:
-            raise not_found("sms", args[0])
+            raise not_found("id", args[0])  # sdk-dotnet SmsServiceTest: PROPERTY_VALUE_ERROR [id]
         return sms_json(sms)
 
     @method("sms.get_list", Arg("type", Kind.STRING), Arg("from", Kind.STRING), Arg("to", Kind.STRING))

@@ -73,7 +73,7 @@ def test_sdk_errors_carry_the_callr_code(api: callr.Api) -> None:
     with pytest.raises(callr.CallrException) as raised:
         api.call("apps.get", "ZZZZZZZZ")
 
-    assert (raised.value.msg, raised.value.code) == ("NOT_FOUND", 110)
+    assert (raised.value.msg, raised.value.code) == ("PROPERTY_VALUE_ERROR [app]", 110)
 
 
 def test_the_sdk_sees_bad_credentials_as_an_http_error(mock_server: Any) -> None:

@@ -245,3 +245,67 @@ def test_session_dates_are_iso_8601_as_the_java_sdk_test_reads_them(api: callr.A
     assert ISO_MS.fullmatch(session["refreshable_until"]), session
     assert session["valid_until"] == "2026-01-01T10:00:00.000Z"
     assert datetime.fromisoformat(refreshed["valid_until"]) > datetime.fromisoformat(session["valid_until"])
+
+
+# -- error messages: what production answered to the official .NET SDK's own tests ---------------
+@pytest.mark.parametrize(
+    ("method", "params", "message"),
+    [  # sdk-dotnet CallrApiTest: AppsServiceTest, ClickToCallServiceTest, SmsServiceTest, MediaServiceTest,
+        # CdrServiceTest, DialrServiceTest (the property in brackets; the codes are the mock's)
+        ("apps.get", ["INVALID_APP_ID"], "PROPERTY_VALUE_ERROR [app]"),
+        ("apps.edit", ["INVALID_APP_ID", None, None], "PROPERTY_VALUE_ERROR [app]"),
+        ("apps.delete", ["INVALID_APP_ID"], "PROPERTY_VALUE_ERROR [app]"),
+        ("apps.create", ["CALLTRACKING10", "My new App", "BAD_OBJECT"], "INVALID_PARAM_FORMAT [params]"),
+        ("apps.remove_did", ["INVALID_DID_ID"], "PROPERTY_VALUE_ERROR [did]"),
+        ("apps.get_authorized_clis", [None], "INVALID_PARAM_FORMAT [type]"),
+        ("clicktocall/calls.get_status", ["INVALID_CALL_ID"], "PROPERTY_VALUE_ERROR [call]"),
+        ("clicktocall/calls.cancel", ["INVALID_CALL_ID"], "PROPERTY_VALUE_ERROR [call]"),
+        ("sms.get", ["INVALID_SMS_ID"], "PROPERTY_VALUE_ERROR [id]"),
+        ("sms.send", ["SMS", "+33123456789", None, None], "INVALID_PARAM_FORMAT [body]"),
+        ("media/library.create", [None], "INVALID_PARAM_FORMAT [name]"),
+        ("media/library.get", [-2147483648], "PROPERTY_VALUE_ERROR [media_id]"),
+        ("cdr.get", ["OUT", "2026-02-01 00:00:00", "2026-01-01 00:00:00"], "TO_BEFORE_FROM"),
+    ],
+)
+def test_errors_read_as_production_answered_the_dotnet_sdk_tests(
+    method: str, params: list[Any], message: str, api: callr.Api
+) -> None:
+    with pytest.raises(callr.CallrException) as raised:
+        api.call(method, *params)
+
+    assert raised.value.msg == message
+
+
+def test_realtime_options_and_targets_errors_read_as_in_production(
+    api: callr.Api, rt_app: RealTimeApp
+) -> None:
+    realtime, c2c = realtime_app(api, rt_app), api.call("apps.create", "CLICKTOCALL10", "c2c", None)["hash"]
+    target = {"number": ANSWERED, "timeout": 20}
+    cases = [
+        ("calls.realtime", [realtime, None, None], "INVALID_PARAM_FORMAT [target]"),
+        (
+            "calls.realtime",
+            [realtime, target, {"cdr_field": "", "cli": "INVALID_CLI"}],
+            "PROPERTY_VALUE_ERROR [options.cli]",
+        ),
+        (
+            "calls.realtime",
+            [realtime, target, {"cdr_field": None, "cli": "BLOCKED"}],
+            "PROPERTY_VALUE_ERROR [options.cdr_field]",
+        ),
+        (
+            "clicktocall/calls.start_2",
+            [c2c, [{"number": "INVALID_PHONE_NUMBER", "timeout": 20}], [target], None],
+            "PROPERTY_VALUE_ERROR [a_targets]",
+        ),
+        (
+            "clicktocall/calls.start_2",
+            [c2c, [target], [{"number": "INVALID_PHONE_NUMBER", "timeout": 20}], None],
+            "PROPERTY_VALUE_ERROR [b_targets]",
+        ),
+        ("clicktocall/calls.start_2", [realtime, [target], [target], None], "BAD_APP_TYPE"),
+    ]
+    for method, params, message in cases:
+        with pytest.raises(callr.CallrException) as raised:
+            api.call(method, *params)
+        assert raised.value.msg == message, (method, params)

@@ -157,7 +157,7 @@ def test_a_params_object_is_refused_as_named_params(rpc: Rpc) -> None:
 def test_an_unknown_hash_is_code_110(rpc: Rpc) -> None:
     error = rpc.error("apps.get", "ZZZZZZZZ")
 
-    assert (error["code"], error["message"]) == (110, "NOT_FOUND")
+    assert (error["code"], error["message"]) == (110, "PROPERTY_VALUE_ERROR [app]")
 
 
 def test_get_is_405_and_another_path_404_in_the_same_envelope(rpc: Rpc) -> None:
