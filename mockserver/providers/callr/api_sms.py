@@ -16,7 +16,9 @@ from mockserver.providers.callr.sms import PART_PRICE, SHARED_SHORT_CODE, encode
 if TYPE_CHECKING:
     from mockserver.providers.callr.provider import Callr
 
-ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9]{1,11}")
+#: support.callr.com "How to customize the SMS Sender ID?": "any alphanumeric characters (A-Z, 0-9, space,
+#: -, _)" (the SDK READMEs send "Your Brand"); at most 11, with a letter (mock's choice: GSM's limit).
+ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 _-]{1,11}")
 MAX_PARTS = 10  # mock's choice: longer texts are refused
 
 

@@ -309,3 +309,22 @@ def test_realtime_options_and_targets_errors_read_as_in_production(
         with pytest.raises(callr.CallrException) as raised:
             api.call(method, *params)
         assert raised.value.msg == message, (method, params)
+
+
+# -- what the SDK READMEs and examples send ---------------------------------------------------------
+def test_the_readme_and_example_calls_work(api: callr.Api) -> None:
+    """sdk-python/sdk-php READMEs and sdk-php examples/cli_create_realtime10.php, unchanged."""
+    brand = api.call(
+        "sms.send", "Your Brand", "+33123456789", "Hello world!", None
+    )  # space: support.callr.com
+    app = api.call(  # Objects\\App\\Realtime10 sends empty login/password and data_format
+        "apps.create",
+        "REALTIME10",
+        "REALTIME-TEST",
+        {"url": "http://x/rt", "login": "", "password": "", "data_format": "JSON"},
+    )
+    options = {"cdr_field": "", "cli": "BLOCKED"}  # Objects\\Method\\RealtimeCallOptions defaults
+    api.call("calls.realtime", app["hash"], {"number": "+33132456789", "timeout": 30}, options)
+
+    assert api.call("sms.get", brand)["from"] == "Your Brand"
+    assert api.call("apps.get_list", True)[0]["hash"] == app["hash"]
