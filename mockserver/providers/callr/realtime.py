@@ -165,7 +165,7 @@ class RealTime:
             "request_hash": info.request_hash,
             "variables": session.variables,
         }
-        headers = [("Content-Type", "application/json")]
+        headers = [("Accept", "*/*"), ("Content-Type", "application/json")]  # D-RT's sample request
         if session.auth:
             headers.append(("Authorization", session.auth))
         content = json.dumps(body, ensure_ascii=False).encode("utf-8")

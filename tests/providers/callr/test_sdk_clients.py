@@ -328,3 +328,15 @@ def test_the_readme_and_example_calls_work(api: callr.Api) -> None:
 
     assert api.call("sms.get", brand)["from"] == "Your Brand"
     assert api.call("apps.get_list", True)[0]["hash"] == app["hash"]
+
+
+def test_realtime_requests_carry_the_headers_of_the_reference_sample(
+    api: callr.Api, rt_app: RealTimeApp, control: Any
+) -> None:
+    rt_app.run(first_then_hangup(php("hangup", {}, "_hangup")))
+    call(api, realtime_app(api, rt_app), ANSWERED)
+
+    control.advance(30)
+
+    first = rt_app.received()[0]
+    assert (first.headers["accept"], first.headers["content-type"]) == ("*/*", "application/json")
