@@ -117,6 +117,11 @@ def methods(api: Callr) -> list[Method]:
             raise invalid("type", "type must be IN or OUT")
         bounds = params.period(start, end)
         login = inv.caller.account.login
+        # An unknown filter is an error, not an empty list (sdk-dotnet CdrServiceTest: [app]).
+        if app is not None and (state.apps.get(app) is None or state.apps[app].login != login):
+            raise not_found("app", app)
+        if did is not None and (state.dids.get(did) is None or state.dids[did].login != login):
+            raise not_found("did", did)
         rows = [
             cdr
             for cdr in state.cdrs

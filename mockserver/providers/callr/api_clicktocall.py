@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mockserver.providers.callr import params
-from mockserver.providers.callr.errors import RpcError, bad_app_type, invalid, not_found
+from mockserver.providers.callr.errors import RpcError, bad_app_type, invalid, invalid_params, not_found
 from mockserver.providers.callr.models import ClickToCall, LegStatus, Target
 from mockserver.providers.callr.params import Arg, Kind
 from mockserver.providers.callr.render import app_json, datetime_text
@@ -25,7 +25,9 @@ def status_json(status: LegStatus) -> dict[str, Any]:
     return {"callid": status.callid, "number": status.number, "status": status.status, "try": status.tried}
 
 
-def targets(value: list[Any], path: str) -> tuple[Target, ...]:
+def targets(value: list[Any] | None, path: str) -> tuple[Target, ...]:
+    if value is None:  # checked after the app, as production does (sdk-dotnet ClickToCallServiceTest)
+        raise invalid_params(f"{path} must be an array of Target", path)
     if not value:
         raise invalid(path, f"{path} must hold at least one Target")
     if len(value) > MAX_TARGETS:
@@ -75,8 +77,8 @@ def methods(api: Callr) -> list[Method]:
     @method(
         "clicktocall/calls.start_2",
         Arg("app", Kind.STRING),
-        Arg("a_targets", Kind.ARRAY),
-        Arg("b_targets", Kind.ARRAY),
+        Arg("a_targets", Kind.ARRAY, nullable=True),
+        Arg("b_targets", Kind.ARRAY, nullable=True),
         Arg("options", Kind.OBJECT, nullable=True, optional=True),
     )
     def start(inv: Invocation, args: list[Any]) -> str:

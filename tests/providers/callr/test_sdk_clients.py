@@ -340,3 +340,16 @@ def test_realtime_requests_carry_the_headers_of_the_reference_sample(
 
     first = rt_app.received()[0]
     assert (first.headers["accept"], first.headers["content-type"]) == ("*/*", "application/json")
+
+
+def test_the_app_is_checked_before_the_targets_and_a_cdr_filter_must_exist(api: callr.Api) -> None:
+    """sdk-dotnet: Start2Calls("INVALID_APP_ID", null, null, null); GetOutboundCdrs(…, "INVALID_APP_ID")."""
+    day = ("2026-01-01 00:00:00", "2026-01-01 23:59:59")
+    for method, params in [
+        ("clicktocall/calls.start_2", ["INVALID_APP_ID", None, None, None]),
+        ("cdr.get", ["OUT", *day, "INVALID_APP_ID"]),
+        ("cdr.get", ["IN", *day, "INVALID_APP_ID"]),
+    ]:
+        with pytest.raises(callr.CallrException) as raised:
+            api.call(method, *params)
+        assert raised.value.msg == "PROPERTY_VALUE_ERROR [app]", method
