@@ -262,6 +262,8 @@ def test_session_dates_are_iso_8601_as_the_java_sdk_test_reads_them(api: callr.A
         ("clicktocall/calls.cancel", ["INVALID_CALL_ID"], "PROPERTY_VALUE_ERROR [call]"),
         ("sms.get", ["INVALID_SMS_ID"], "PROPERTY_VALUE_ERROR [id]"),
         ("sms.send", ["SMS", "+33123456789", None, None], "INVALID_PARAM_FORMAT [body]"),
+        ("sms.send", ["SMS", None, None, None], "PROPERTY_TYPE_ERROR [to]"),
+        ("sms.send", ["+33123", "+33123456789", "test", None], "PROPERTY_VALUE_ERROR [from]"),
         ("media/library.create", [None], "INVALID_PARAM_FORMAT [name]"),
         ("media/library.get", [-2147483648], "PROPERTY_VALUE_ERROR [media_id]"),
         ("cdr.get", ["OUT", "2026-02-01 00:00:00", "2026-01-01 00:00:00"], "TO_BEFORE_FROM"),
