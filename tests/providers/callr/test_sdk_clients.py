@@ -355,3 +355,36 @@ def test_the_app_is_checked_before_the_targets_and_a_cdr_filter_must_exist(api: 
         with pytest.raises(callr.CallrException) as raised:
             api.call(method, *params)
         assert raised.value.msg == "PROPERTY_VALUE_ERROR [app]", method
+
+
+def test_media_errors_read_as_production_answered_the_dotnet_sdk_tests(api: callr.Api) -> None:
+    """sdk-dotnet MediaServiceTest: media_id is checked first, then each later param."""
+    unknown, media = -2147483648, api.call("media/library.create", "welcome")
+    cases = [
+        ("media/library.get_list", [["INVALID_CATEGORY"]], "INVALID_PARAM_FORMAT [categories]"),
+        ("media/library.delete", [unknown], "PROPERTY_VALUE_ERROR [media_id]"),
+        ("media/library.set_content", [unknown, None, None], "PROPERTY_VALUE_ERROR [media_id]"),
+        ("media/library.set_content_from_recording", [unknown, None], "PROPERTY_VALUE_ERROR [media_id]"),
+        ("media/library.set_content_from_recording", [media, None], "PROPERTY_VALUE_ERROR [media_file]"),
+        ("media/tts.set_content", [unknown, None, None, None], "PROPERTY_VALUE_ERROR [media_id]"),
+        ("media/tts.set_content", [media, None, None, None], "INVALID_PARAM_FORMAT [text]"),
+        (
+            "media/tts.set_content",
+            [media, "Text to say", "INVALID_VOICE", None],
+            "PROPERTY_VALUE_ERROR [voice]",
+        ),
+        (
+            "media/tts.set_content",
+            [media, "Text to say", "TTS_FR-FR_AUDREY", {"rate": 1000}],
+            "PROPERTY_VALUE_ERROR [rate]",
+        ),
+        ("media/library.set_name", [unknown, None], "PROPERTY_VALUE_ERROR [media_id]"),
+        ("media/library.set_name", [media, None], "INVALID_PARAM_FORMAT [name]"),
+        ("media/library.set_tags", [unknown, None], "PROPERTY_VALUE_ERROR [media_id]"),
+        ("media/library.set_tags", [media, None], "INVALID_PARAM_FORMAT [tags]"),
+    ]
+    for method, params, message in cases:
+        with pytest.raises(callr.CallrException) as raised:
+            api.call(method, *params)
+        assert raised.value.msg == message, (method, params)
+    assert api.call("media/library.get_list", ["WELCOME", "IVR"]) == api.call("media/library.get_list", None)
