@@ -59,7 +59,7 @@ def methods(api: Callr) -> list[Method]:
         login = inv.caller.account.login
         key = next((k for k in state.api_keys.values() if k.id == args[0] and k.login == login), None)
         if key is None:
-            raise not_found("api-key", args[0])
+            raise not_found("id", args[0])
         del state.api_keys[key.token]
         return True
 

@@ -9,7 +9,7 @@ from mockserver.providers.callr import params
 from mockserver.providers.callr.errors import invalid, not_found
 from mockserver.providers.callr.models import App, Did
 from mockserver.providers.callr.params import Arg, Kind, Schema
-from mockserver.providers.callr.render import app_json, did_json, search_results
+from mockserver.providers.callr.render import app_json, search_results
 from mockserver.providers.callr.rpc import Invocation, Method, method
 from mockserver.providers.callr.vocabulary import Package
 
@@ -103,8 +103,7 @@ def methods(api: Callr) -> list[Method]:
         """Deletes the app; its DIDs stay on the account, unassigned."""
         app = own(inv, args[0])
         for did in dids(app):
-            state.dids[did.hash] = replace(did, app=None)
-            api.webhooks.emit(did.login, "did.unassigned", did_json(state.dids[did.hash]))
+            state.dids[did.hash] = replace(did, app=None)  # still the account's: no did.unassigned
         del state.apps[app.hash]
         return True
 

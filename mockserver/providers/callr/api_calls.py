@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.core.calls import Party
 from mockserver.providers.callr import params
-from mockserver.providers.callr.errors import invalid, not_found
+from mockserver.providers.callr.errors import bad_app_type, invalid, not_found
 from mockserver.providers.callr.models import Target
 from mockserver.providers.callr.params import Arg, Kind
 from mockserver.providers.callr.rpc import Invocation, Method, method
@@ -35,7 +35,7 @@ def methods(api: Callr) -> list[Method]:
         if app is None or app.login != account.login:
             raise not_found("app", args[0])
         if app.package is not Package.REALTIME10:
-            raise invalid("app", f"app {app.hash} is a {app.package} app, not REALTIME10")
+            raise bad_app_type(app, Package.REALTIME10)
         target = params.target(args[1])
         options = params.options(args[2], params.REALTIME_CALL_OPTIONS)
         api.billing.check(account.login)
@@ -117,6 +117,11 @@ def methods(api: Callr) -> list[Method]:
             raise invalid("type", "type must be IN or OUT")
         bounds = params.period(start, end)
         login = inv.caller.account.login
+        # An unknown filter is an error, not an empty list (sdk-dotnet CdrServiceTest: [app]).
+        if app is not None and (state.apps.get(app) is None or state.apps[app].login != login):
+            raise not_found("app", app)
+        if did is not None and (state.dids.get(did) is None or state.dids[did].login != login):
+            raise not_found("did", did)
         rows = [
             cdr
             for cdr in state.cdrs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mockserver.providers.callr import params
-from mockserver.providers.callr.errors import invalid, not_found
+from mockserver.providers.callr.errors import RpcError, bad_app_type, invalid, invalid_params, not_found
 from mockserver.providers.callr.models import ClickToCall, LegStatus, Target
 from mockserver.providers.callr.params import Arg, Kind
 from mockserver.providers.callr.render import app_json, datetime_text
@@ -25,12 +25,17 @@ def status_json(status: LegStatus) -> dict[str, Any]:
     return {"callid": status.callid, "number": status.number, "status": status.status, "try": status.tried}
 
 
-def targets(value: list[Any], path: str) -> tuple[Target, ...]:
+def targets(value: list[Any] | None, path: str) -> tuple[Target, ...]:
+    if value is None:  # checked after the app, as production does (sdk-dotnet ClickToCallServiceTest)
+        raise invalid_params(f"{path} must be an array of Target", path)
     if not value:
         raise invalid(path, f"{path} must hold at least one Target")
     if len(value) > MAX_TARGETS:
         raise invalid(path, f"{path} holds at most {MAX_TARGETS} Targets")
-    checked = [params.target(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    try:
+        checked = [params.target(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    except RpcError as exc:  # production names the list: PROPERTY_VALUE_ERROR [a_targets] (sdk-dotnet)
+        raise RpcError(exc.code, exc.message, property=path) from None
     return tuple(Target(t["number"], t["timeout"]) for t in checked)
 
 
@@ -58,7 +63,7 @@ def methods(api: Callr) -> list[Method]:
     def own(inv: Invocation, hash_: str) -> ClickToCall:
         c2c = state.clicktocalls.get(hash_)
         if c2c is None or c2c.login != inv.caller.account.login:
-            raise not_found("hash", hash_)
+            raise not_found("call", hash_)  # sdk-dotnet tests: PROPERTY_VALUE_ERROR [call]
         return c2c
 
     def own_app(inv: Invocation, hash_: str) -> str:
@@ -66,14 +71,14 @@ def methods(api: Callr) -> list[Method]:
         if app is None or app.login != inv.caller.account.login:
             raise not_found("app", hash_)
         if app.package is not Package.CLICKTOCALL10:
-            raise invalid("app", f"app {app.hash} is a {app.package} app, not CLICKTOCALL10")
+            raise bad_app_type(app, Package.CLICKTOCALL10)
         return app.hash
 
     @method(
         "clicktocall/calls.start_2",
         Arg("app", Kind.STRING),
-        Arg("a_targets", Kind.ARRAY),
-        Arg("b_targets", Kind.ARRAY),
+        Arg("a_targets", Kind.ARRAY, nullable=True),
+        Arg("b_targets", Kind.ARRAY, nullable=True),
         Arg("options", Kind.OBJECT, nullable=True, optional=True),
     )
     def start(inv: Invocation, args: list[Any]) -> str:

@@ -226,6 +226,8 @@ def methods(api: Callr) -> list[Method]:
         del state.reservations[reservation.token]
         for did in reservation.items:
             state.dids[did.hash] = did
+            # D-WH: "did.assigned: A DID was assigned to your account" — buying it, not routing it.
+            api.webhooks.emit(did.login, "did.assigned", did_json(did))
         cost = cost_json(reservation.klass, len(reservation.items))
         debit = Decimal(cost["amount_prepaid_debit"])
         with api.billing.transaction(reservation.login):
@@ -251,9 +253,9 @@ def methods(api: Callr) -> list[Method]:
     @method("did/store.cancel_subscription", Arg("did", Kind.STRING))
     def cancel_subscription(inv: Invocation, args: list[Any]) -> bool:
         did = own_did(inv, args[0])
-        if did.app is not None:
-            api.webhooks.emit(did.login, "did.unassigned", did_json(replace(did, app=None)))
         del state.dids[did.hash]
+        # D-WH: "did.unassigned: A DID was removed from your account"; the DID as it stood (mock's choice)
+        api.webhooks.emit(did.login, "did.unassigned", did_json(did))
         return True
 
     @method("did/store.get_quota_status")
@@ -283,18 +285,14 @@ def methods(api: Callr) -> list[Method]:
             raise RpcError(
                 Code.APP_CANNOT_HAVE_DID, f"a {app.package} app cannot be assigned a DID", property="app"
             )
-        did = replace(did, app=app.hash)
-        state.dids[did.hash] = did
-        api.webhooks.emit(did.login, "did.assigned", did_json(did))
+        # Routing a number to an app is not "assigned to your account" (D-WH): no webhook.
+        state.dids[did.hash] = replace(did, app=app.hash)
         return True
 
     @method("apps.remove_did", Arg("did", Kind.STRING))
     def remove_did(inv: Invocation, args: list[Any]) -> bool:
         did = own_did(inv, args[0])
-        if did.app is not None:
-            did = replace(did, app=None)
-            state.dids[did.hash] = did
-            api.webhooks.emit(did.login, "did.unassigned", did_json(did))
+        state.dids[did.hash] = replace(did, app=None)  # the number stays on the account: no webhook
         return True
 
     @method("apps.get_dids", Arg("only_available", Kind.BOOL, nullable=True, optional=True))

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from mockserver.providers.callr import params
-from mockserver.providers.callr.errors import invalid, not_found
+from mockserver.providers.callr.errors import invalid, invalid_params, not_found
 from mockserver.providers.callr.models import Media
 from mockserver.providers.callr.params import Arg, Kind
 from mockserver.providers.callr.rpc import Invocation, Method, method
@@ -23,6 +23,8 @@ PROCESSING_SECONDS = 2.0
 WORDS_PER_SECOND = 2.5  # how long a TTS text lasts
 WAV_BYTES_PER_SECOND = 96_000  # 16-bit 48 kHz mono, the recommended format
 MAX_NAME = 128
+#: Media.Library categories (sdk-dotnet Enums/MediaLibraryCategories.cs).
+MEDIA_CATEGORIES = ("FAILURE", "WELCOME", "RINGTONE", "VOICEMAIL", "MISC", "IVR", "WHISPER")
 
 
 def media_json(media: Media) -> dict[str, Any]:
@@ -66,7 +68,15 @@ def methods(api: Callr) -> list[Method]:
             raise not_found("media_id", media_id)
         return media
 
-    def name_of(value: str) -> str:
+    def given(value: Any, name: str, kind: str = "string") -> Any:
+        """A param production checks after ``media_id`` (sdk-dotnet MediaServiceTest): null is
+        ``INVALID_PARAM_FORMAT [name]``."""
+        if value is None:
+            raise invalid_params(f"{name} must be {kind}", name)
+        return value
+
+    def name_of(value: str | None) -> str:
+        value = given(value, "name")
         if not value.strip() or len(value) > MAX_NAME:
             raise invalid("name", f"name must be 1 to {MAX_NAME} characters")
         return value
@@ -88,8 +98,12 @@ def methods(api: Callr) -> list[Method]:
     def get(inv: Invocation, args: list[Any]) -> dict[str, Any]:
         return media_json(own(inv, args[0]))
 
-    @method("media/library.get_list", Arg("categories", Kind.ANY, optional=True))
+    @method("media/library.get_list", Arg("categories", Kind.ARRAY, nullable=True, optional=True))
     def get_list(inv: Invocation, args: list[Any]) -> dict[str, Any]:
+        """``categories`` must name known categories (sdk-dotnet ``MediaLibraryCategories``); the mock's
+        media have none, so the filter is not applied (mock's choice)."""
+        if args[0] is not None and not all(c in MEDIA_CATEGORIES for c in args[0]):
+            raise invalid_params(f"categories must be among {', '.join(MEDIA_CATEGORIES)}", "categories")
         login = inv.caller.account.login
         return {str(m.id): media_json(m) for m in state.media.values() if m.login == login}
 
@@ -98,16 +112,17 @@ def methods(api: Callr) -> list[Method]:
         del state.media[own(inv, args[0]).id]
         return True
 
-    @method("media/library.set_name", Arg("media_id", Kind.INT), Arg("name", Kind.STRING))
+    @method("media/library.set_name", Arg("media_id", Kind.INT), Arg("name", Kind.STRING, nullable=True))
     def set_name(inv: Invocation, args: list[Any]) -> bool:
-        own(inv, args[0]).name = name_of(args[1])
+        media = own(inv, args[0])  # media_id first, then the name
+        media.name = name_of(args[1])
         return True
 
-    @method("media/library.set_tags", Arg("media_id", Kind.INT), Arg("tags", Kind.OBJECT))
+    @method("media/library.set_tags", Arg("media_id", Kind.INT), Arg("tags", Kind.OBJECT, nullable=True))
     def set_tags(inv: Invocation, args: list[Any]) -> bool:
         media = own(inv, args[0])
         tags: dict[str, list[str]] = {}
-        for key, values in args[1].items():
+        for key, values in given(args[1], "tags", "object").items():
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 raise invalid(f"tags.{key}", f"tags.{key} must be an array of strings")
             tags[key] = list(values)
@@ -117,13 +132,14 @@ def methods(api: Callr) -> list[Method]:
     @method(
         "media/library.set_content",
         Arg("media_id", Kind.INT),
-        Arg("text", Kind.STRING),
-        Arg("base64_audio_data", Kind.STRING),
+        Arg("text", Kind.STRING, nullable=True),
+        Arg("base64_audio_data", Kind.STRING, nullable=True),
     )
     def set_content(inv: Invocation, args: list[Any]) -> bool:
         media = own(inv, args[0])
+        given(args[1], "text")
         try:
-            audio = base64.b64decode(args[2], validate=True)
+            audio = base64.b64decode(given(args[2], "base64_audio_data"), validate=True)
         except (binascii.Error, ValueError):
             raise invalid("base64_audio_data", "base64_audio_data is not base64") from None
         if not audio:
@@ -135,14 +151,14 @@ def methods(api: Callr) -> list[Method]:
     @method(
         "media/library.set_content_from_recording",
         Arg("media_id", Kind.INT),
-        Arg("recording", Kind.STRING),
+        Arg("recording", Kind.STRING, nullable=True),
     )
     def set_content_from_recording(inv: Invocation, args: list[Any]) -> bool:
         """``recording`` is a file name a Real-Time ``record`` command returned."""
         media = own(inv, args[0])
-        made = state.recordings.get(args[1])
+        made = None if args[1] is None else state.recordings.get(args[1])
         if made is None or made[0] != inv.caller.account.login:
-            raise not_found("recording", args[1])
+            raise not_found("media_file", args[1])  # sdk-dotnet MediaServiceTest
         media.content, media.voice, media.recording = "", "", args[1]
         process(media, made[1])
         return True
@@ -150,18 +166,19 @@ def methods(api: Callr) -> list[Method]:
     @method(
         "media/tts.set_content",
         Arg("media_id", Kind.INT),
-        Arg("text", Kind.STRING),
-        Arg("voice", Kind.STRING),
+        Arg("text", Kind.STRING, nullable=True),
+        Arg("voice", Kind.STRING, nullable=True),
         Arg("options", Kind.OBJECT, nullable=True, optional=True),
     )
     def tts_set_content(inv: Invocation, args: list[Any]) -> bool:
         media = own(inv, args[0])
-        text, voice = args[1], args[2]
+        text, voice = given(args[1], "text"), args[2]
         if not text.strip():
             raise invalid("text", "text is empty")
         if voice not in params.TTS_VOICES:
             raise invalid("voice", f"voice must be one of {', '.join(params.TTS_VOICES)}")
-        rate = params.options(args[3], params.TTS_OPTIONS).get("rate") or 50
+        # production names the option alone: PROPERTY_VALUE_ERROR [rate] (sdk-dotnet MediaServiceTest)
+        rate = params.options(args[3], params.TTS_OPTIONS, "").get("rate") or 50
         media.content, media.voice = text, voice
         seconds = len(text.split()) / WORDS_PER_SECOND * 50 / rate
         process(media, max(1, round(seconds)))

@@ -48,7 +48,7 @@ def methods(api: Callr) -> list[Method]:
     def get(inv: Invocation, args: list[Any]) -> dict[str, Any]:
         rec = state.media_recordings.get(args[0])
         if rec is None or rec.login != inv.caller.account.login:
-            raise not_found("recording", args[0])
+            raise not_found("hash", args[0])
         return recording_json(rec)
 
     @method(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.core.plan import UnknownScenario
 from mockserver.providers.callr import params
-from mockserver.providers.callr.errors import invalid, not_found
+from mockserver.providers.callr.errors import Code, RpcError, invalid, invalid_params, not_found
 from mockserver.providers.callr.models import Sms
 from mockserver.providers.callr.params import Arg, Kind
 from mockserver.providers.callr.rpc import Invocation, Method, method
@@ -16,7 +16,9 @@ from mockserver.providers.callr.sms import PART_PRICE, SHARED_SHORT_CODE, encode
 if TYPE_CHECKING:
     from mockserver.providers.callr.provider import Callr
 
-ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9]{1,11}")
+#: support.callr.com "How to customize the SMS Sender ID?": "any alphanumeric characters (A-Z, 0-9, space,
+#: -, _)" (the SDK READMEs send "Your Brand"); at most 11, with a letter (mock's choice: GSM's limit).
+ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 _-]{1,11}")
 MAX_PARTS = 10  # mock's choice: longer texts are refused
 
 
@@ -42,14 +44,20 @@ def methods(api: Callr) -> list[Method]:
     @method(
         "sms.send",
         Arg("from", Kind.STRING),
-        Arg("to", Kind.STRING),
-        Arg("body", Kind.STRING),
+        Arg("to", Kind.STRING, nullable=True),
+        Arg("body", Kind.STRING, nullable=True),
         Arg("options", Kind.OBJECT, nullable=True, optional=True),
     )
     def send(inv: Invocation, args: list[Any]) -> str:
-        """Returns the SMS hash; the status then moves on the mock's clock (docs/providers/callr.md)."""
+        """Returns the SMS hash; the status then moves on the mock's clock (docs/providers/callr.md).
+        from, to, body are checked in that order, null ones as production answers sdk-dotnet's
+        SmsServiceTest (PROPERTY_TYPE_ERROR [to], INVALID_PARAM_FORMAT [body])."""
         origin = sender(inv, args[0])
+        if args[1] is None:
+            raise RpcError(Code.PROPERTY_TYPE_ERROR, "to must be an E.164 number", property="to")
         params.check_value(args[1], params.PHONE, "to")
+        if args[2] is None:
+            raise invalid_params("sms.send: param 3 (body) must be string", "body")
         text: str = args[2]
         if not text:
             raise invalid("body", "body is empty")
@@ -89,7 +97,7 @@ def methods(api: Callr) -> list[Method]:
     def get(inv: Invocation, args: list[Any]) -> dict[str, Any]:
         sms = state.sms.get(args[0])
         if sms is None or sms.login != inv.caller.account.login:
-            raise not_found("sms", args[0])
+            raise not_found("id", args[0])  # sdk-dotnet SmsServiceTest: PROPERTY_VALUE_ERROR [id]
         return sms_json(sms)
 
     @method("sms.get_list", Arg("type", Kind.STRING), Arg("from", Kind.STRING), Arg("to", Kind.STRING))

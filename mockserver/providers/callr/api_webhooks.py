@@ -22,7 +22,7 @@ def methods(api: Callr) -> list[Method]:
     def own(inv: Invocation, hash_: str) -> Webhook:
         hook = state.webhooks.get(hash_)
         if hook is None or hook.login != inv.caller.account.login:
-            raise not_found("webhook", hash_)
+            raise not_found("hash", hash_)
         return hook
 
     @method(

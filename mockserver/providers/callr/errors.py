@@ -1,9 +1,11 @@
 """Every error the CALLR mock answers, in one table, and the one renderer of the JSON-RPC error envelope.
 
 CALLR documents the envelope (JSON-RPC 2.0 ``{"jsonrpc", "id", "error": {"code", "message", "data"}}``)
-but not its codes; the table is the mock's choice (docs/providers/callr.md, "Errors"): standard JSON-RPC
-codes for protocol errors, the application codes seen in the wild (callr.md §3: 100, 110, 115, 150, 151,
-205) for the rest, and authentication refused at the HTTP level (401), as the SDKs expect.
+but not its codes; the codes are the mock's choice (docs/providers/callr.md, "Errors"): standard JSON-RPC
+codes for protocol errors, application codes for the rest, and authentication refused at the HTTP level
+(401), as the SDKs expect. The *messages* follow what production answered to the official .NET SDK's
+own tests (THECALLR/sdk-dotnet ``CallrApiTest/*``): ``PROPERTY_VALUE_ERROR [app]`` for an unknown app,
+``INVALID_PARAM_FORMAT [params]`` for a param of the wrong type, ``TO_BEFORE_FROM``, ``BAD_APP_TYPE``.
 """
 
 from __future__ import annotations
@@ -37,12 +39,15 @@ class Code(Enum):
     INVALID_REQUEST = (200, -32600, "Invalid Request")
     METHOD_NOT_FOUND = (200, -32601, "Method not found")
     INVALID_PARAMS = (200, -32602, "Invalid params")
+    PROPERTY_TYPE_ERROR = (200, -32602, "PROPERTY_TYPE_ERROR")
     INTERNAL_ERROR = (500, -32603, "Internal error")
     FEATURE_NOT_ALLOWED = (200, 100, "FEATURE_NOT_ALLOWED")
     INSUFFICIENT_CREDIT = (200, 101, "INSUFFICIENT_CREDIT")
-    NOT_FOUND = (200, 110, "NOT_FOUND")
+    NOT_FOUND = (200, 110, "PROPERTY_VALUE_ERROR")  # an unknown id is a wrong value of its param
     MISSING_PROPERTY = (200, 150, "MISSING_PROPERTY")
-    INVALID_PROPERTY_VALUE = (200, 151, "INVALID_PROPERTY_VALUE")
+    INVALID_PROPERTY_VALUE = (200, 151, "PROPERTY_VALUE_ERROR")
+    TO_BEFORE_FROM = (200, 151, "TO_BEFORE_FROM")
+    BAD_APP_TYPE = (200, 151, "BAD_APP_TYPE")
     APP_CANNOT_HAVE_DID = (200, 205, "APP_CANNOT_HAVE_DID")
     # Transport errors outside the JSON-RPC endpoint (router 404/405 under /json-rpc/).
     NO_SUCH_PATH = (404, -32600, "Invalid Request")
@@ -70,8 +75,9 @@ class RpcError(MockError):
         self.status = code.http_status
 
 
-def invalid_params(detail: str) -> RpcError:
-    return RpcError(Code.INVALID_PARAMS, detail)
+def invalid_params(detail: str, param: str | None = None) -> RpcError:
+    """-32602: the wrong number of params, or ``param`` of the wrong JSON type."""
+    return RpcError(Code.INVALID_PARAMS, detail, property=param)
 
 
 def missing(property: str, detail: str | None = None) -> RpcError:
@@ -84,6 +90,11 @@ def invalid(property: str, detail: str) -> RpcError:
 
 def not_found(kind: str, ref: object) -> RpcError:
     return RpcError(Code.NOT_FOUND, f"{kind} {ref!r} not found", property=kind)
+
+
+def bad_app_type(app: Any, wanted: object) -> RpcError:
+    """A method for one package called with another's app (sdk-dotnet ClickToCallServiceTest)."""
+    return RpcError(Code.BAD_APP_TYPE, f"app {app.hash} is a {app.package} app, not {wanted}", property="app")
 
 
 #: Neutral errors (raised by the core or the router) → CALLR codes.
@@ -106,6 +117,21 @@ def code_of(error: MockError) -> Code:
     return next((code for kind, code in NEUTRAL if isinstance(error, kind)), Code.INVALID_REQUEST)
 
 
+#: Errors whose message names the offending param or property, ``KIND [path]`` (sdk-dotnet tests).
+LABELLED = {
+    Code.NOT_FOUND: "PROPERTY_VALUE_ERROR",
+    Code.INVALID_PROPERTY_VALUE: "PROPERTY_VALUE_ERROR",
+    Code.INVALID_PARAMS: "INVALID_PARAM_FORMAT",
+    Code.PROPERTY_TYPE_ERROR: "PROPERTY_TYPE_ERROR",
+    Code.MISSING_PROPERTY: "MISSING_PROPERTY",
+}
+
+
+def message_of(code: Code, property: str | None) -> str:
+    label = LABELLED.get(code)
+    return code.message if label is None or property is None else f"{label} [{property}]"
+
+
 def error_body(code: Code, detail: str, property: str | None, rpc_id: int | str | None) -> dict[str, Any]:
     data: dict[str, Any] = {"detail": detail}
     if property is not None:
@@ -113,7 +139,7 @@ def error_body(code: Code, detail: str, property: str | None, rpc_id: int | str 
     return {
         "jsonrpc": "2.0",
         "id": rpc_id,
-        "error": {"code": code.rpc_code, "message": code.message, "data": data},
+        "error": {"code": code.rpc_code, "message": message_of(code, property), "data": data},
     }
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from mockserver.providers.callr.errors import invalid, invalid_params, missing
+from mockserver.providers.callr.errors import Code, RpcError, invalid, invalid_params, missing
 
 
 class Kind(StrEnum):
@@ -66,7 +66,9 @@ def check_args(method: str, spec: Sequence[Arg], params: list[Any]) -> list[Any]
             continue
         if not is_kind(value, arg.kind):
             null = " or null" if arg.nullable else ""
-            raise invalid_params(f"{method}: param {position} ({arg.name}) must be {arg.kind}{null}")
+            raise invalid_params(
+                f"{method}: param {position} ({arg.name}) must be {arg.kind}{null}", arg.name
+            )
     return [*params, *[None] * (len(spec) - len(params))]
 
 
@@ -308,8 +310,16 @@ def target(value: Any, path: str = "target") -> dict[str, Any]:
 
 
 def options(value: Any, schema: Schema, path: str = "options") -> dict[str, Any]:
-    """An optional options object (null = none)."""
-    return {} if value is None else check_object(value, schema, path)
+    """An optional options object (null = none). A property of a method's options set to null is
+    refused: production answers ``PROPERTY_VALUE_ERROR [options.cdr_field]`` to a null ``cdr_field``
+    (sdk-dotnet DialrServiceTest); leave a property out instead."""
+    if value is None:
+        return {}
+    if path == "options" and isinstance(value, dict):
+        for key, item in value.items():
+            if item is None and key in schema:
+                raise invalid(join(path, key), f"{join(path, key)} must not be null (leave it out)")
+    return check_object(value, schema, path)
 
 
 def datetime_value(value: str, path: str) -> datetime:
@@ -321,8 +331,12 @@ def datetime_value(value: str, path: str) -> datetime:
 
 
 def period(start: str, end: str) -> tuple[datetime, datetime]:
-    """The ``from``/``to`` params of a listing."""
-    return datetime_value(start, "from"), datetime_value(end, "to")
+    """The ``from``/``to`` params of a listing; ``to`` before ``from`` is ``TO_BEFORE_FROM`` (what
+    production answers to sdk-dotnet's CdrServiceTest)."""
+    bounds = datetime_value(start, "from"), datetime_value(end, "to")
+    if bounds[1] < bounds[0]:
+        raise RpcError(Code.TO_BEFORE_FROM, f"to ({end}) is before from ({start})", property="to")
+    return bounds
 
 
 def media(value: Any, path: str, known: Any) -> int | str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mockserver.callbacks.model import NO_RETRY, OutboundRequest
-from mockserver.core.calls import Call, CallState, Party
+from mockserver.core.calls import AnsweredBy, Call, CallState, Party
 from mockserver.providers.callr.models import CallInfo, Target
 from mockserver.providers.callr.render import datetime_text
 from mockserver.providers.callr.rt_commands import (
@@ -32,6 +32,7 @@ from mockserver.providers.callr.rt_commands import (
     Response,
     RtError,
     SendDtmf,
+    TalkDetect,
     Wait,
     WaitForSilence,
     parse_response,
@@ -48,6 +49,12 @@ CLIP_SECONDS = 5.0
 #: How long ``record`` runs when it has no ``max_duration`` (0 = "off").
 RECORD_SECONDS = 30
 OK = "OK"
+#: What the callee says on picking up, in ms (mock's choice): a person's short "Hello?", a machine's
+#: whole greeting. It starts when the call is answered, so a ``play_talk_detect`` sent at once hears
+#: all of it and a later one only what is left.
+GREETING_MS = {AnsweredBy.HUMAN: 1000, AnsweredBy.MACHINE: 12_000}
+#: ``play_talk_detect`` results (mock's choice: CALLR documents none).
+TALK, NO_TALK = "TALK", "NO_TALK"
 
 
 @dataclass
@@ -158,7 +165,7 @@ class RealTime:
             "request_hash": info.request_hash,
             "variables": session.variables,
         }
-        headers = [("Content-Type", "application/json")]
+        headers = [("Accept", "*/*"), ("Content-Type", "application/json")]  # D-RT's sample request
         if session.auth:
             headers.append(("Authorization", session.auth))
         content = json.dumps(body, ensure_ascii=False).encode("utf-8")
@@ -227,6 +234,8 @@ class RealTime:
                 self.then(session, 0, self.hangup_other(session, callid))
             case Play() | PlayRecord():
                 self.then(session, CLIP_SECONDS)
+            case TalkDetect():
+                self.talk_detect(session, action)
             case Wait(seconds=seconds):
                 self.then(session, seconds)
             case SendDtmf(digits=digits, duration_ms=on, timeout_ms=off):
@@ -249,6 +258,20 @@ class RealTime:
                 elif not start and running is not None:
                     self.api.recorder.stop(running)
                 self.then(session, 0)
+
+    def talk_detect(self, session: Session, command: TalkDetect) -> None:
+        """The scenario decides who answered: a human's greeting is short, a machine's long."""
+        call = self.backend.get(session.call_id)
+        greeting = GREETING_MS[call.answered_by or AnsweredBy.HUMAN]
+        heard = 0
+        if call.answered_at is not None:
+            elapsed_ms = (self.api.ctx.now() - call.answered_at).total_seconds() * 1000
+            heard = max(0, round(greeting - elapsed_ms))
+        detected_at = command.hears(heard, round(CLIP_SECONDS * 1000))
+        if detected_at is None:
+            self.then(session, CLIP_SECONDS, NO_TALK)
+        else:
+            self.then(session, detected_at / 1000, TALK)
 
     def record(self, session: Session, seconds: int) -> None:
         """``record``: a file named after the call, and a Media.Recording that stops with the command

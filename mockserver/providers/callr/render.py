@@ -61,11 +61,15 @@ def webhook_json(hook: Webhook) -> dict[str, Any]:
 
 
 def session_json(session: UserSession) -> dict[str, Any]:
+    """Authentication.Session. The seed gives its two dates no format; the official Java SDK's own test
+    (sdk-java UserSessionKeyTest) reads ``valid_until`` into a ``java.util.Date`` with a plain
+    ``new Gson()``, which takes ISO 8601 with a zone and refuses ``YYYY-MM-DD HH:MM:SS``. So both
+    are written as CALLR's ``datetime_ms_iso`` (mock's choice among the forms Gson reads)."""
     return {
         "refresh_token": session.refresh_token,
-        "refreshable_until": datetime_text(session.refreshable_until),
+        "refreshable_until": datetime_ms_iso(session.refreshable_until),
         "token": session.token,
-        "valid_until": datetime_text(session.valid_until),
+        "valid_until": datetime_ms_iso(session.valid_until),
     }
 
 

@@ -48,6 +48,28 @@ class Play:
 
 
 @dataclass(frozen=True)
+class TalkDetect:
+    """``play_talk_detect``: play ``media`` and listen. Talk is detected when the callee speaks for
+    ``min_ms`` to ``max_ms`` and then is silent for ``silence_ms``, all within the first
+    ``analysistime_ms`` of the playback; detection stops the playback (the parameters of Asterisk's
+    BackgroundDetect, whose names these are — the semantics are mock's choice)."""
+
+    media: int | str
+    silence_ms: int
+    min_ms: int
+    max_ms: int
+    analysistime_ms: int
+
+    def hears(self, talk_ms: int, media_ms: int) -> int | None:
+        """When talk is detected (ms into the command) for ``talk_ms`` of speech from its start, or
+        None: the media then plays to its end."""
+        detected_at = talk_ms + self.silence_ms
+        if talk_ms <= 0 or not self.min_ms <= talk_ms <= self.max_ms:
+            return None
+        return detected_at if detected_at <= min(self.analysistime_ms, media_ms) else None
+
+
+@dataclass(frozen=True)
 class PlayRecord:
     media_file: str
 
@@ -107,6 +129,7 @@ Command = (
     Hangup
     | HangupCallid
     | Play
+    | TalkDetect
     | PlayRecord
     | Read
     | Record
@@ -140,6 +163,15 @@ SCHEMAS: dict[str, Schema] = {
     "play": {"media_id": Field(Kind.MEDIA, required=True)},
     "play_wav_data": {"audio_data": Field(Kind.STRING, required=True)},
     "play_record": {"media_file": Field(Kind.STRING, required=True)},
+    # PHP SDK Command::playTalkDetect($media, $silenceMs = 5, $minMs = 500, $maxMs = 60000,
+    # $analysistimeMs = 4000); CALLR documents no ranges: 0 to 10 minutes each (mock's choice).
+    "play_talk_detect": {
+        "media_id": Field(Kind.MEDIA, required=True),
+        "silence_ms": between(0, 600_000),
+        "min_ms": between(0, 600_000),
+        "max_ms": between(0, 600_000),
+        "analysistime_ms": between(0, 600_000),
+    },
     "read": {
         "media_id": Field(Kind.MEDIA, required=True),
         "max_digits": between(1, 20),
@@ -201,6 +233,25 @@ def parse_response(body: bytes) -> Response:
     return Response(name, document.get("command_id", 0), variables, build(name, params))
 
 
+def talk_detect(p: dict[str, Any]) -> TalkDetect:
+    """The PHP SDK's defaults fill what the reply leaves out."""
+
+    def value(name: str, default: int) -> int:
+        given = p.get(name)
+        return default if given is None else int(given)
+
+    command = TalkDetect(
+        p["media_id"],
+        value("silence_ms", 5),
+        value("min_ms", 500),
+        value("max_ms", 60_000),
+        value("analysistime_ms", 4000),
+    )
+    if command.min_ms > command.max_ms:
+        raise RtError("INVALID_PARAMS", "play_talk_detect: params.min_ms must not exceed params.max_ms")
+    return command
+
+
 def build(name: str, p: dict[str, Any]) -> Command:
     match name:
         case "hangup":
@@ -213,6 +264,8 @@ def build(name: str, p: dict[str, Any]) -> Command:
             return Play("wav_data")
         case "play_record":
             return PlayRecord(p["media_file"])
+        case "play_talk_detect":
+            return talk_detect(p)
         case "read":
             return Read(
                 p["media_id"], p.get("max_digits") or 1, p.get("attempts") or 1, p.get("timeout_ms") or 5000

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import callr
 import httpx
 import pytest
 
@@ -101,3 +102,11 @@ def rt_app(receiver: CallbackReceiver) -> RealTimeApp:
 def realtime_app(rpc: Rpc, rt_app: RealTimeApp) -> str:
     """A REALTIME10 app pointing at the receiver; its hash."""
     return str(rpc("apps.create", "REALTIME10", "controller", {"url": rt_app.url})["hash"])
+
+
+@pytest.fixture
+def api(mock_server: Any, account: dict[str, Any]) -> callr.Api:
+    """The official Python SDK (``callr`` 2.1.0), unchanged but for its URL."""
+    api = callr.Api(account["login"], account["password"])
+    api.set_api_url(f"{mock_server.base_url}/json-rpc/v1.1/")
+    return api

@@ -73,7 +73,7 @@ def test_cdr_get_filters_by_dates_type_and_app(
 
     assert len(rpc("cdr.get", "OUT", "2026-01-01 10:00:00", "2026-01-01 10:00:00")) == 1
     assert len(rpc("cdr.get", "OUT", *DAY, realtime_app)) == 2
-    assert rpc("cdr.get", "OUT", *DAY, "ZZZZZZZZ") == []
+    assert rpc.error("cdr.get", "OUT", *DAY, "ZZZZZZZZ")["message"] == "PROPERTY_VALUE_ERROR [app]"
     assert rpc("cdr.get", "IN", *DAY) == []
     assert rpc.error("cdr.get", "OUT", "yesterday", DAY[1])["data"]["property"] == "from"
     assert rpc.error("cdr.get", "BOTH", *DAY)["data"]["property"] == "type"

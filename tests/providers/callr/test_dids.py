@@ -84,23 +84,16 @@ def test_a_cancelled_order_cannot_be_bought(rpc: Rpc) -> None:
     assert rpc.error("did/store.buy_order", order["token"])["code"] == NOT_FOUND
 
 
-def test_a_did_is_assigned_to_an_app_and_removed(rpc: Rpc, receiver: CallbackReceiver) -> None:
-    rpc("webhooks.subscribe", "did.assigned", receiver.url("/hooks"), None)
+def test_a_did_is_assigned_to_an_app_and_removed(rpc: Rpc) -> None:
     app = rpc("apps.create", "REALTIME10", "line", {"url": "https://example.com/rt"})["hash"]
     did = buy(rpc)[0]
 
     assert rpc("apps.assign_did", app, did["hash"]) is True
     assert [d["hash"] for d in rpc("apps.get", app)["did"]] == [did["hash"]]
     assert rpc("apps.get_dids", True) == []
-    receiver.wait_for(1, "/hooks")
-    pushed = json.loads(receiver.requests("/hooks")[0].body)
-    assert (pushed["type"], pushed["data"]["hash"], pushed["data"]["app"]) == (
-        "did.assigned",
-        did["hash"],
-        app,
-    )
     assert rpc("apps.remove_did", did["hash"]) is True
     assert rpc("apps.get", app)["did"] == []
+    assert [d["hash"] for d in rpc("apps.get_dids", True)] == [did["hash"]]
 
 
 def test_a_click_to_call_app_cannot_take_a_did(rpc: Rpc) -> None:

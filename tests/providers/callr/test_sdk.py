@@ -25,13 +25,6 @@ def _collect_sdk_sockets() -> Iterator[None]:
     gc.collect()
 
 
-@pytest.fixture
-def api(mock_server: Any, account: dict[str, Any]) -> callr.Api:
-    api = callr.Api(account["login"], account["password"])
-    api.set_api_url(f"{mock_server.base_url}/json-rpc/v1.1/")
-    return api
-
-
 def test_the_sdk_reads_the_timestamp(api: callr.Api) -> None:
     assert api.call("system.get_timestamp") == 1767258000
 
@@ -80,7 +73,7 @@ def test_sdk_errors_carry_the_callr_code(api: callr.Api) -> None:
     with pytest.raises(callr.CallrException) as raised:
         api.call("apps.get", "ZZZZZZZZ")
 
-    assert (raised.value.msg, raised.value.code) == ("NOT_FOUND", 110)
+    assert (raised.value.msg, raised.value.code) == ("PROPERTY_VALUE_ERROR [app]", 110)
 
 
 def test_the_sdk_sees_bad_credentials_as_an_http_error(mock_server: Any) -> None:

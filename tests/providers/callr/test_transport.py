@@ -76,7 +76,7 @@ def test_an_api_key_authenticates_until_it_is_deleted(rpc: Rpc) -> None:
 def test_a_session_token_works_until_it_expires_and_refreshes(rpc: Rpc, control: Any) -> None:
     session = rpc("session.create")
     assert len(session["token"]) == 40
-    assert session["valid_until"] == "2026-01-01 10:00:00"
+    assert session["valid_until"] == "2026-01-01T10:00:00.000Z"
     headers = {"Authorization": f"Session {session['token']}"}
     assert rpc("system.get_timestamp", auth=None, headers=headers) == VIRTUAL_START
 
@@ -157,7 +157,7 @@ def test_a_params_object_is_refused_as_named_params(rpc: Rpc) -> None:
 def test_an_unknown_hash_is_code_110(rpc: Rpc) -> None:
     error = rpc.error("apps.get", "ZZZZZZZZ")
 
-    assert (error["code"], error["message"]) == (110, "NOT_FOUND")
+    assert (error["code"], error["message"]) == (110, "PROPERTY_VALUE_ERROR [app]")
 
 
 def test_get_is_405_and_another_path_404_in_the_same_envelope(rpc: Rpc) -> None:
