@@ -18,7 +18,8 @@ from mockserver.providers.routee.fields import Callback, Destination, MachineDet
 from mockserver.providers.routee.vocabulary import LANGUAGES, Gender, RecordingFormat
 
 MAX_VERBS = 100  # mock's choice: Routee documents no limit
-MAX_REPEAT = 20
+MAX_REPEAT = 20  # mock's choice: Routee documents no maximum
+ENDLESS = -1  # repeat: -1 loops "infinitely" (SAY / PLAY verb pages)
 MAX_PAUSE = 3600
 MAX_TEXT = 4000
 DEFAULT_MAX_DIGITS = 30
@@ -31,14 +32,14 @@ class Say:
     language: str
     gender: Gender
     barge_in: bool = False
-    repeat: int = 1
+    repeat: int = 0  # Routee's default
 
 
 @dataclass(frozen=True)
 class Play:
     file_url: str
     barge_in: bool = False
-    repeat: int = 1
+    repeat: int = 0  # Routee's default
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def _say(verb: dict[str, Any], field: str) -> Say:
         language=str(language),
         gender=Gender(gender),
         barge_in=_flag(verb, "bargeIn", field),
-        repeat=_number(verb, "repeat", field, 1, 0, MAX_REPEAT),
+        repeat=_number(verb, "repeat", field, 0, ENDLESS, MAX_REPEAT),
     )
 
 
@@ -148,7 +149,7 @@ def _play(verb: dict[str, Any], field: str) -> Play:
     return Play(
         file_url=fields.url(verb.get("fileURL"), f"{field}.fileURL", Codes.VERB),
         barge_in=_flag(verb, "bargeIn", field),
-        repeat=_number(verb, "repeat", field, 1, 0, MAX_REPEAT),
+        repeat=_number(verb, "repeat", field, 0, ENDLESS, MAX_REPEAT),
     )
 
 
