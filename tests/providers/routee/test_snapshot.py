@@ -55,7 +55,7 @@ def test_a_restored_snapshot_answers_every_get_exactly_as_before(routee, control
 
     assert control.credentials("routee") == credentials
     assert everything(routee, [with_tones, with_recording, live]) == before  # the old token works again
-    assert routee.http.get(recording["url"]).headers["content-type"] == "audio/wav"
+    assert routee.request("GET", recording["url"]).headers["content-type"] == "audio/wav"
     assert snapshot(control)["providers"]["routee"] == saved["providers"]["routee"]
 
 
