@@ -164,7 +164,9 @@ class Executor:
             collect = collector.collect
             tones = "" if collect.submit_on_hash else take_tones(collector.tones, collect)[0]
             body = flow_event(leg, collectedTones=tones)
-            self.api.ctx.dispatcher.submit(self.post(call.id, collect.event_url or "", body, "event"), NO_RETRY)
+            self.api.ctx.dispatcher.submit(
+                self.post(call.id, collect.event_url or "", body, "event"), NO_RETRY
+            )
         if run.dial_leg is not None and self.backend.get(run.dial_leg).live:
             self.backend.hangup(run.dial_leg, Party.CALLER, "the conversation ended")
 
@@ -304,7 +306,14 @@ class Executor:
         await self.run(run.call_id, plan)
         return True
 
-# -- DIAL ------------------------------------------------------------------------------------
+    # -- DIAL ------------------------------------------------------------------------------------
+    def transfer(self, call_id: str, dial: Dial) -> Leg:
+        """Live-call transfer: the running dialplan gives way to ``dial``; the call ends with that leg."""
+        run = Run(call_id, Dialplan((dial,)), pc=1)
+        self.runs[call_id] = run
+        self.dial(run, dial)
+        return self.api.state.legs[run.dial_leg or ""]
+
     def dial(self, run: Run, verb: Dial) -> None:
         parent = self.backend.get(run.call_id)
         parent_leg = self.api.state.legs[run.call_id]

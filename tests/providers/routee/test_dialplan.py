@@ -76,7 +76,11 @@ def test_scenario_input_arrives_while_the_following_verbs_play(routee, control, 
         dp.reply(dp.say("Enter your PIN"), dp.collect(client.url("/pin"), submitOnHash=True), dp.pause(10)),
     )
     tracking_id = routee.place(
-        IVR, dp.say("Press 1"), dp.collect(client.url("/menu"), maxDigits=1), dp.pause(5), dp.say("Not reached")
+        IVR,
+        dp.say("Press 1"),
+        dp.collect(client.url("/menu"), maxDigits=1),
+        dp.pause(5),
+        dp.say("Not reached"),
     )
 
     control.advance(8)
@@ -144,7 +148,9 @@ def test_without_submit_on_hash_tones_go_at_max_digits(routee, control, dp, clie
     assert [b["collectedTones"] for b in client.bodies("/tones")] == ["123"]
 
 
-def test_without_submit_on_hash_or_max_digits_the_tones_go_when_the_call_ends(routee, control, dp, client) -> None:
+def test_without_submit_on_hash_or_max_digits_the_tones_go_when_the_call_ends(
+    routee, control, dp, client
+) -> None:
     tracking_id = routee.place(LONG_CALL, dp.collect(client.url("/tones")), dp.pause(20), dp.say("Thanks"))
     control.advance(8)
     press(control, tracking_id, "42#")
@@ -334,7 +340,7 @@ def test_dial_bridges_a_second_leg_with_its_own_status_and_recording(routee, con
         [main["messageId"], leg["messageId"]],
     )
     assert (recording["start"], recording["end"]) == ("2026-01-01T09:00:14.000Z", "2026-01-01T09:00:44.000Z")
-    audio = routee.http.get(recording["url"])
+    audio = routee.request("GET", recording["url"])
     assert (audio.status_code, audio.headers["content-type"]) == (200, "audio/mpeg")
 
 
