@@ -24,6 +24,8 @@ MAX_PAUSE = 3600
 MAX_TEXT = 4000
 DEFAULT_MAX_DIGITS = 30
 DEFAULT_HANGUP_DELAY = 20
+#: DIAL's hangupDelay: "Min value: 1" (DIAL verb page; no maximum, unlike the conversation's 60)
+MAX_DIAL_WAIT = 86_400
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ def _dial(verb: dict[str, Any], field: str) -> Dial:
         to=fields.destination(verb.get("to"), f"{field}.to", Codes.VERB),
         hangup_delay=DEFAULT_HANGUP_DELAY
         if verb.get("hangupDelay") is None
-        else fields.integer(verb["hangupDelay"], f"{field}.hangupDelay", Codes.RANGE, 1, 60),
+        else fields.integer(verb["hangupDelay"], f"{field}.hangupDelay", Codes.RANGE, 1, MAX_DIAL_WAIT),
         max_duration=None
         if max_duration is None
         else fields.integer(max_duration, f"{field}.maxDuration", Codes.RANGE, 1, 86_400),

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.core.calls import Call, CallState, Party
 from mockserver.providers.routee import fields
-from mockserver.providers.routee.dialplan import DEFAULT_HANGUP_DELAY, MAX_TEXT, Dial
+from mockserver.providers.routee.dialplan import DEFAULT_HANGUP_DELAY, MAX_DIAL_WAIT, MAX_TEXT, Dial
 from mockserver.providers.routee.errors import Codes, RouteeError, invalid
 from mockserver.providers.routee.executor import PLAY_SECONDS, text_seconds
 from mockserver.providers.routee.models import Leg, RecordingInfo
@@ -226,7 +226,7 @@ class LiveCalls:
             to=fields.destination(body.get("to"), "to", Codes.TO),
             hangup_delay=DEFAULT_HANGUP_DELAY
             if hangup_delay is None
-            else fields.integer(hangup_delay, "hangupDelay", Codes.RANGE, 1, 60),
+            else fields.integer(hangup_delay, "hangupDelay", Codes.RANGE, 1, MAX_DIAL_WAIT),
             max_duration=None
             if max_duration is None
             else fields.integer(max_duration, "maxDuration", Codes.RANGE, 1, 86_400),

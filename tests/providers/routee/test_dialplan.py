@@ -383,3 +383,14 @@ def test_ending_the_conversation_ends_its_dial_leg(routee, control, dp) -> None:
 
     assert [leg["status"]["status"] for leg in routee.legs(tracking_id)] == ["Completed", "Completed"]
     assert [c["ended_by"] for c in control.calls()] == ["api", "caller"]
+
+
+def test_a_dial_may_wait_longer_than_a_minute(routee, control, dp) -> None:
+    # DIAL verb page: hangupDelay "Min value: 1" and no maximum (the conversation's own is 1-60)
+    tracking_id = routee.place(LONG_CALL, dp.dial(NO_ANSWER, hangupDelay=90), dp.pause(1))
+
+    control.advance(6 + 89)
+    assert routee.legs(tracking_id)[1]["status"]["status"] == "Ringing"
+    control.advance(1)
+
+    assert routee.legs(tracking_id)[1]["status"]["status"] == "NoAnswer"
