@@ -18,11 +18,14 @@ from mockserver.providers.routee.fields import Callback, Destination, MachineDet
 from mockserver.providers.routee.vocabulary import LANGUAGES, Gender, RecordingFormat
 
 MAX_VERBS = 100  # mock's choice: Routee documents no limit
-MAX_REPEAT = 20
+MAX_REPEAT = 20  # mock's choice: Routee documents no maximum
+ENDLESS = -1  # repeat: -1 loops "infinitely" (SAY / PLAY verb pages)
 MAX_PAUSE = 3600
 MAX_TEXT = 4000
 DEFAULT_MAX_DIGITS = 30
 DEFAULT_HANGUP_DELAY = 20
+#: DIAL's hangupDelay: "Min value: 1" (DIAL verb page; no maximum, unlike the conversation's 60)
+MAX_DIAL_WAIT = 86_400
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,14 @@ class Say:
     language: str
     gender: Gender
     barge_in: bool = False
-    repeat: int = 1
+    repeat: int = 0  # Routee's default
 
 
 @dataclass(frozen=True)
 class Play:
     file_url: str
     barge_in: bool = False
-    repeat: int = 1
+    repeat: int = 0  # Routee's default
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def _say(verb: dict[str, Any], field: str) -> Say:
         language=str(language),
         gender=Gender(gender),
         barge_in=_flag(verb, "bargeIn", field),
-        repeat=_number(verb, "repeat", field, 1, 0, MAX_REPEAT),
+        repeat=_number(verb, "repeat", field, 0, ENDLESS, MAX_REPEAT),
     )
 
 
@@ -148,7 +151,7 @@ def _play(verb: dict[str, Any], field: str) -> Play:
     return Play(
         file_url=fields.url(verb.get("fileURL"), f"{field}.fileURL", Codes.VERB),
         barge_in=_flag(verb, "bargeIn", field),
-        repeat=_number(verb, "repeat", field, 1, 0, MAX_REPEAT),
+        repeat=_number(verb, "repeat", field, 0, ENDLESS, MAX_REPEAT),
     )
 
 
@@ -169,7 +172,7 @@ def _dial(verb: dict[str, Any], field: str) -> Dial:
         to=fields.destination(verb.get("to"), f"{field}.to", Codes.VERB),
         hangup_delay=DEFAULT_HANGUP_DELAY
         if verb.get("hangupDelay") is None
-        else fields.integer(verb["hangupDelay"], f"{field}.hangupDelay", Codes.RANGE, 1, 60),
+        else fields.integer(verb["hangupDelay"], f"{field}.hangupDelay", Codes.RANGE, 1, MAX_DIAL_WAIT),
         max_duration=None
         if max_duration is None
         else fields.integer(max_duration, f"{field}.maxDuration", Codes.RANGE, 1, 86_400),

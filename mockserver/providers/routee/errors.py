@@ -31,6 +31,7 @@ class Codes:
     VERB = 6  # a verb field: type, message, language, gender, fileURL, repeat, duration...
     CALLBACK = 7  # callback url / strategy
     MACHINE_DETECTION = 8  # machineDetection strategy / eventUrl
+    ACTION = 9  # a live-call action's body: action, text, language, gender, fileURL, dtmf, format...
 
 
 class RouteeError(MockError):

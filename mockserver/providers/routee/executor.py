@@ -2,10 +2,15 @@
 
 When a conversation's call is answered, machine detection is applied (the scenario says who answered),
 then the dialplan runs verb after verb: SAY and PLAY take an estimated time (``say_seconds``,
-``PLAY_SECONDS``), PAUSE its ``duration``, COLLECT waits for the scenario's tones and POSTs them to its
-``eventUrl``, DIAL places a second leg and waits for it to end. A valid dialplan answered within
-``REPLY_TIMEOUT`` seconds by an eventUrl replaces the running one. When the verbs run out, the call
-ends. The executor never sleeps: every wait is ``backend.schedule`` or ``backend.ask``.
+``PLAY_SECONDS``; ``repeat: -1`` loops until the call ends or a reply replaces the dialplan), PAUSE its
+``duration``, DIAL places a second leg and waits for it to end. COLLECT does not wait: it arms a
+collector for the tones pressed "during the call" and the next verb starts at once (Routee's "Call
+flow" guide; an integrator's production IVR relies on it: COLLECT, then PAUSE while the caller keys).
+The collector POSTs to its ``eventUrl`` when ``#`` is pressed (``submitOnHash``, tones without the
+``#``), when ``maxDigits`` tones are in, when a tone cuts a ``bargeIn`` SAY/PLAY short, or once when
+the call ends ("Callbacks for Dialplan Handling"); a valid dialplan answered within ``REPLY_TIMEOUT``
+seconds replaces the running one. When the verbs run out, the call ends. The executor never sleeps:
+every wait is ``backend.schedule`` or ``backend.ask``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from mockserver.callbacks.model import NO_RETRY, OutboundRequest
 from mockserver.core.backend import PlaceCall
 from mockserver.core.calls import AnsweredBy, Call, CallState, Party
 from mockserver.providers.routee.dialplan import (
+    ENDLESS,
     Collect,
     Dial,
     Dialplan,
@@ -34,6 +40,7 @@ from mockserver.providers.routee.vocabulary import AnsweredByWord, MachineStrate
 
 if TYPE_CHECKING:
     from mockserver.core.backend import CallBackend
+    from mockserver.core.clock import Timer
     from mockserver.providers.routee.provider import Routee
 
 #: Routee waits 3 s for an eventUrl / dialPlanUrl reply [routee.md §5.2] (wall-clock seconds).
@@ -42,17 +49,35 @@ REPLY_TIMEOUT = 3.0
 SAY_CHARS_PER_SECOND = 15
 #: How long one play of a PLAY file takes (the mock does not download it).
 PLAY_SECONDS = 5.0
-#: How long COLLECT waits for a (further) tone before it gives up (mock's choice; Routee is silent).
-COLLECT_TIMEOUT = 10.0
+#: An armed collector listens for the caller's keys in stretches this long, until the call ends.
+LISTEN_SECONDS = 3600.0
 JSON = (("Content-Type", "application/json"),)
 
 
+def text_seconds(text: str) -> float:
+    return float(max(1, math.ceil(len(text) / SAY_CHARS_PER_SECOND)))
+
+
+def plays(repeat: int) -> int:
+    """How many times a SAY/PLAY runs in one go (0, the default, and 1 mean once; -1 loops, one play at a
+    time)."""
+    return max(repeat, 1)
+
+
 def say_seconds(say: Say) -> float:
-    return max(1, math.ceil(len(say.text) / SAY_CHARS_PER_SECOND)) * max(say.repeat, 1)
+    return text_seconds(say.text) * plays(say.repeat)
 
 
 def play_seconds(play: Play) -> float:
-    return PLAY_SECONDS * max(play.repeat, 1)
+    return PLAY_SECONDS * plays(play.repeat)
+
+
+@dataclass
+class Collector:
+    """The tones an armed COLLECT has gathered and not yet sent."""
+
+    collect: Collect
+    tones: str = ""
 
 
 @dataclass
@@ -64,8 +89,9 @@ class Run:
     pc: int = 0
     dial_leg: str | None = None  # the DIAL leg while it is up
     after_dial: Dialplan | None = None  # a machine-detection reply for the DIAL leg: runs after it
-    tones: str = ""  # collected by the running COLLECT, not yet sent
-    collect: Collect | None = None
+    collector: Collector | None = None  # the armed COLLECT
+    playing: Timer | None = None  # the end of a bargeIn SAY/PLAY while it plays
+    after_play: int = 0  # where the plan goes on when a tone cuts that play short
 
 
 class Executor:
@@ -129,11 +155,18 @@ class Executor:
         run = self.runs.pop(call.id, None)
         if run is None:
             return
-        if run.tones and run.collect is not None and run.collect.event_url:  # tones pending at hang-up
+        collector = run.collector
+        if collector is not None and collector.collect.event_url:
+            # "The call has been [hung up]": the armed COLLECT posts once. With submitOnHash the tones
+            # keyed without a # are not sent (collectedTones ""), as a production IVR observed.
             leg = self.api.state.legs[call.id]
-            leg.collected_tones += run.tones
-            body = flow_event(leg, collectedTones=run.tones)
-            self.api.ctx.dispatcher.submit(self.post(call.id, run.collect.event_url, body, "event"), NO_RETRY)
+            leg.collected_tones += collector.tones
+            collect = collector.collect
+            tones = "" if collect.submit_on_hash else take_tones(collector.tones, collect)[0]
+            body = flow_event(leg, collectedTones=tones)
+            self.api.ctx.dispatcher.submit(
+                self.post(call.id, collect.event_url or "", body, "event"), NO_RETRY
+            )
         if run.dial_leg is not None and self.backend.get(run.dial_leg).live:
             self.backend.hangup(run.dial_leg, Party.CALLER, "the conversation ended")
 
@@ -155,99 +188,132 @@ class Executor:
         self.backend.schedule(run.call_id, seconds, resume)
 
     async def step(self, run: Run) -> None:
-        """Run the verb at ``run.pc``; verbs that take no time run straight on."""
+        """Run the verb at ``run.pc``; verbs that take no time (COLLECT) run straight on."""
         while self.current(run):
             if run.pc >= len(run.plan.verbs):
-                self.runs.pop(run.call_id, None)
                 self.backend.hangup(run.call_id, Party.CALLER, "end of dialplan")
                 return
             verb = run.plan.verbs[run.pc]
             run.pc += 1
             match verb:
                 case Say():
-                    return self.play(run, say_seconds(verb), verb.barge_in)
+                    return self.play(run, say_seconds(verb), verb.barge_in, verb.repeat == ENDLESS)
                 case Play():
-                    return self.play(run, play_seconds(verb), verb.barge_in)
+                    return self.play(run, play_seconds(verb), verb.barge_in, verb.repeat == ENDLESS)
                 case Pause(duration=seconds) if seconds > 0:
                     return self.after(run, seconds)
                 case Dial():
                     return self.dial(run, verb)
                 case Collect():
-                    run.collect, run.tones = verb, ""
-                    return self.wait_for_tones(run, verb)
+                    self.arm(run, verb)
 
-    def play(self, run: Run, seconds: float, barge_in: bool) -> None:
-        """SAY / PLAY: without bargeIn it just takes its time; with it, a tone cuts it short and is sent
-        to the dialplan's COLLECT eventUrl [routee.md §6]."""
+    def play(self, run: Run, seconds: float, barge_in: bool, endless: bool) -> None:
+        """SAY / PLAY: it takes its time (an endless one starts again when it ends); with bargeIn a tone
+        cuts it short and is sent at once [routee.md §6]."""
+        run.after_play = run.pc
+        if endless:
+            run.pc -= 1  # the same verb again when this play ends
         if not barge_in:
-            return self.after(run, seconds)
+            self.after(run, seconds)
+            return
+
+        async def done() -> None:
+            if self.current(run) and run.playing is timer:
+                run.playing = None
+                await self.step(run)
+
+        timer = run.playing = self.backend.schedule(run.call_id, seconds, done)
+        if run.collector is not None:
+            return  # the armed collector hears the tones, and sees that a bargeIn verb plays
 
         async def on_tones(pressed: str) -> None:
-            if self.current(run):
+            if self.current(run) and run.playing is timer:
                 await self.barge_in(run, pressed)
 
-        async def on_timeout() -> None:
-            if self.current(run):
-                await self.step(run)
+        async def ignore() -> None:
+            return None
 
-        self.backend.ask(run.call_id, seconds, on_tones, on_timeout)
+        self.backend.ask(run.call_id, seconds, on_tones, ignore)
 
     async def barge_in(self, run: Run, pressed: str) -> None:
-        """The next COLLECT (or, failing that, any) gets the tones at once and the plan goes on after it
-        (mock's choice). Without a COLLECT the tones are only recorded."""
-        verbs = run.plan.verbs
-        later = [i for i in range(run.pc, len(verbs)) if isinstance(verbs[i], Collect)]
-        anywhere = [i for i, v in enumerate(verbs) if isinstance(v, Collect)]
-        if not (later or anywhere):
-            self.api.state.legs[run.call_id].collected_tones += pressed
-            await self.step(run)
-            return
-        index = (later or anywhere)[0]
-        collect = verbs[index]
-        assert isinstance(collect, Collect)
-        run.pc = index + 1
-        run.collect, run.tones = collect, ""
-        tones, _ = take_tones(pressed, collect)
-        run.tones = tones
-        await self.send_tones(run, collect)
-
-    def wait_for_tones(self, run: Run, collect: Collect) -> None:
-        async def on_tones(pressed: str) -> None:
-            if not self.current(run):
-                return
-            tones, complete = take_tones(run.tones + pressed, collect)
-            run.tones = tones
-            if complete:
-                await self.send_tones(run, collect)
-            else:
-                self.wait_for_tones(run, collect)
-
-        async def on_timeout() -> None:
-            if not self.current(run):
-                return
-            if run.tones:  # the caller stopped keying: what was collected is sent
-                await self.send_tones(run, collect)
-            else:
-                run.collect = None
+        """A tone while a bargeIn verb plays: the play stops and the tones go at once to the armed
+        COLLECT, else to the next COLLECT of the dialplan (or failing that, any; the plan then goes on
+        after that COLLECT: mock's choice). Without a COLLECT the tones are only recorded."""
+        if run.playing is not None:
+            run.playing.cancel()
+            run.playing = None
+        run.pc = run.after_play
+        if run.collector is not None:
+            collect, pressed = run.collector.collect, run.collector.tones + pressed
+        else:
+            verbs = run.plan.verbs
+            later = [i for i in range(run.pc, len(verbs)) if isinstance(verbs[i], Collect)]
+            anywhere = [i for i, v in enumerate(verbs) if isinstance(v, Collect)]
+            if not (later or anywhere):
+                self.api.state.legs[run.call_id].collected_tones += pressed
                 await self.step(run)
+                return
+            index = (later or anywhere)[0]
+            found = verbs[index]
+            assert isinstance(found, Collect)
+            collect, run.pc = found, index + 1
+        if not await self.submit(run, collect, take_tones(pressed, collect)[0]):
+            await self.step(run)
 
-        self.backend.ask(run.call_id, COLLECT_TIMEOUT, on_tones, on_timeout)
+    # -- COLLECT ---------------------------------------------------------------------------------
+    def arm(self, run: Run, collect: Collect) -> None:
+        """COLLECT: from now on the caller's tones are gathered while the next verbs run."""
+        collector = run.collector = Collector(collect)
+        self.listen(run, collector)
 
-    async def send_tones(self, run: Run, collect: Collect) -> None:
-        tones, run.tones, run.collect = run.tones, "", None
+    def listen(self, run: Run, collector: Collector) -> None:
+        def armed() -> bool:
+            return self.current(run) and run.collector is collector
+
+        async def on_tones(pressed: str) -> None:
+            if armed():
+                await self.tones_in(run, collector, pressed)
+
+        async def on_quiet() -> None:
+            if armed():
+                self.listen(run, collector)
+
+        self.backend.ask(run.call_id, LISTEN_SECONDS, on_tones, on_quiet)
+
+    async def tones_in(self, run: Run, collector: Collector, pressed: str) -> None:
+        if run.playing is not None:
+            await self.barge_in(run, pressed)
+            return
+        collector.tones += pressed
+        tones, complete = take_tones(collector.tones, collector.collect)
+        if complete:
+            await self.submit(run, collector.collect, tones)
+        else:
+            self.listen(run, collector)
+
+    async def submit(self, run: Run, collect: Collect, tones: str) -> bool:
+        """Send ``tones`` to the COLLECT's eventUrl; True if the reply replaced the dialplan. The
+        collector has done its work (a later COLLECT arms a new one)."""
+        run.collector = None
         leg = self.api.state.legs[run.call_id]
         leg.collected_tones += tones
-        if collect.event_url:
-            body = flow_event(leg, collectedTones=tones)
-            plan = await self.ask_for_dialplan(run.call_id, collect.event_url, body, "COLLECT eventUrl")
-            if not self.current(run):
-                return
-            if plan is not None:
-                await self.run(run.call_id, plan)
-                return
-        await self.step(run)
+        if not collect.event_url:
+            return False
+        body = flow_event(leg, collectedTones=tones)
+        plan = await self.ask_for_dialplan(run.call_id, collect.event_url, body, "COLLECT eventUrl")
+        if plan is None or not self.current(run):
+            return False
+        await self.run(run.call_id, plan)
+        return True
 
     # -- DIAL ------------------------------------------------------------------------------------
+    def transfer(self, call_id: str, dial: Dial) -> Leg:
+        """Live-call transfer: the running dialplan gives way to ``dial``; the call ends with that leg."""
+        run = Run(call_id, Dialplan((dial,)), pc=1)
+        self.runs[call_id] = run
+        self.dial(run, dial)
+        return self.api.state.legs[run.dial_leg or ""]
+
     def dial(self, run: Run, verb: Dial) -> None:
         parent = self.backend.get(run.call_id)
         parent_leg = self.api.state.legs[run.call_id]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -19,6 +18,20 @@ MAX_PAGE_SIZE = 1000
 WHOLE = re.compile(r"[0-9]{1,9}")
 
 
+async def json_value(request: Request) -> Any:
+    """Any JSON value in the body; no body at all reads as None."""
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise RouteeError(415, "send the body as JSON with Content-Type: application/json", module="000")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise invalid(Codes.INVALID_REQUEST, "body", "the body is not valid JSON") from None
+
+
 async def json_body(request: Request, empty_ok: bool = False) -> dict[str, Any]:
     """The JSON object in the body (``empty_ok``: no body at all reads as ``{}``)."""
     if empty_ok and not (await request.body()).strip():
@@ -26,11 +39,7 @@ async def json_body(request: Request, empty_ok: bool = False) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise RouteeError(415, "send the body as JSON with Content-Type: application/json", module="000")
-    raw = await request.body()
-    try:
-        body = json.loads(raw.decode("utf-8")) if raw.strip() else None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise invalid(Codes.INVALID_REQUEST, "body", "the body is not valid JSON") from None
+    body = await json_value(request)
     if not isinstance(body, dict):
         raise invalid(Codes.INVALID_REQUEST, "body", "the body must be a JSON object")
     return body
@@ -94,30 +103,3 @@ def page(request: Request) -> tuple[int, int]:
     if not WHOLE.fullmatch(raw_size) or not 1 <= int(raw_size) <= MAX_PAGE_SIZE:
         raise invalid(Codes.INVALID_REQUEST, "size", f"size must be a whole number from 1 to {MAX_PAGE_SIZE}")
     return int(raw_page), int(raw_size)
-
-
-FILTER_TEXT = ("conversationTrackingId", "messageId", "from", "to", "status")
-
-
-def tracking_filter(body: dict[str, Any]) -> tuple[dict[str, str], datetime | None, datetime | None]:
-    """POST /voice/tracking filters (mock's choice; Routee's are not captured): exact-match text
-    fields and an ISO-8601 ``dateStart``/``dateEnd`` window on the leg's creation time."""
-    texts: dict[str, str] = {}
-    for name in FILTER_TEXT:
-        value = body.get(name)
-        if value is not None:
-            texts[name] = fields.text(value, name, Codes.INVALID_REQUEST)
-    return texts, _date(body, "dateStart"), _date(body, "dateEnd")
-
-
-def _date(body: dict[str, Any], name: str) -> datetime | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise invalid(Codes.INVALID_REQUEST, name, f"{name} must be an ISO-8601 date-time with a zone")
-    return parsed

@@ -21,6 +21,7 @@ from mockserver.providers.routee.dialplan import DEFAULT_HANGUP_DELAY
 from mockserver.providers.routee.errors import Codes, RouteeError, render_error
 from mockserver.providers.routee.executor import JSON, Executor
 from mockserver.providers.routee.fields import Destination
+from mockserver.providers.routee.live import LiveCalls
 from mockserver.providers.routee.models import (
     DEFAULT_EXPIRES_IN,
     Application,
@@ -44,12 +45,13 @@ CALLBACK_RETRY = NO_RETRY
 class Routee(Provider):
     name = "routee"
     title = "Routee Voice (connect.routee.net + auth.routee.net)"
-    path_prefixes = ("/oauth/", "/voice/")
+    path_prefixes = ("/oauth/", "/voice/", "/recordings/")
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
         self.state = RouteeState()
         self.executor = Executor(self)
+        self.live = LiveCalls(self)
         #: where the server was last reached (routes keep it): an inbound call's recordings are served there
         self.base_url = DEFAULT_BASE_URL
         for entry in ctx.credentials or ({},):
@@ -93,6 +95,7 @@ class Routee(Provider):
     def reset(self) -> None:
         self.state.reset()
         self.executor.reset()
+        self.live.reset()
 
     # -- snapshots -------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
@@ -162,6 +165,8 @@ class Routee(Provider):
         if leg is None:  # the creating request registers the leg right after placing it
             return
         self.send_status(call, leg)
+        if call.state.terminal:
+            self.live.on_ended(call, leg)
         if leg.is_dial:
             self._on_dial_leg(call, leg)
         elif call.state is CallState.ANSWERED:
@@ -209,7 +214,7 @@ class Routee(Provider):
             conversation_tracking_id=leg.conversation_id,
             duration=call.talk_seconds,
             format=extension,
-            url=f"{conversation.base_url}/voice/recordings/{rec_id}.{extension}",
+            url=f"{conversation.base_url}/recordings/my/downloads/{rec_id}",
         )
         leg.recordings.append(recording)
         if dial.recording_callback_url:

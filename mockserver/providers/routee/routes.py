@@ -1,8 +1,9 @@
 """Routee's paths. Each handler: authenticate → parse → one backend call → render.
 
-``/oauth/token`` is on auth.routee.net and ``/voice/...`` on connect.routee.net; the mock answers both
-on one host. ``DELETE /voice/conversation/{id}`` and ``GET /voice/recordings/{file}`` are the mock's own
-(Routee has no hang-up endpoint and its recording URLs point elsewhere).
+``/oauth/token`` is on auth.routee.net and ``/voice/...``, ``/recordings/...`` on connect.routee.net;
+the mock answers both on one host. ``DELETE /voice/conversation/{trackingId}`` and
+``GET /voice/recordings/{file}`` are the mock's own (Routee's documented hang-up is
+``PUT /voice/conversation/{messageId}``; its recordings download from ``/recordings/my/downloads/{id}``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 from mockserver.core.backend import PlaceCall
 from mockserver.core.calls import Call, Party
 from mockserver.core.plan import UnknownScenario
-from mockserver.providers.routee import params
+from mockserver.providers.routee import params, search
 from mockserver.providers.routee.audio import silence
 from mockserver.providers.routee.auth import authenticate, basic_application, issue_token, token_parameters
 from mockserver.providers.routee.errors import Codes, RouteeError, invalid, not_found
@@ -25,13 +26,13 @@ from mockserver.providers.routee.provider import Routee
 from mockserver.providers.routee.ratelimit import take_turn
 from mockserver.providers.routee.render import (
     conversation_json,
+    iso,
     leg_json,
     message_json,
     page_json,
     recording_json,
     token_json,
 )
-from mockserver.providers.routee.vocabulary import to_status
 
 SCENARIO_HEADER = "x-mock-scenario"
 
@@ -140,29 +141,107 @@ def build_routes(api: Routee) -> list[BaseRoute]:
     async def search_tracking(request: Request) -> Response:
         token_ = auth(request)
         page, size = params.page(request)
-        texts, start, end = params.tracking_filter(await params.json_body(request, empty_ok=True))
-        rows = []
+        wanted = search.query(dict(request.query_params), await params.json_value(request))
+        app = state.applications[token_.application_id]
+        found: list[tuple[Any, dict[str, Any]]] = []
         for conversation in state.conversations.values():
             if conversation.application_id != token_.application_id:
                 continue
+            if wanted.tracking_id is not None and conversation.tracking_id != wanted.tracking_id:
+                continue
             for call, leg in legs(conversation):
-                row = leg_json(call, leg)
-                facts: dict[str, Any] = {**row, "status": to_status(call.state).value}
-                if any(facts.get(key) != value for key, value in texts.items()):
+                if (wanted.start and call.created_at < wanted.start) or (
+                    wanted.end and call.created_at > wanted.end
+                ):
                     continue
-                if (start and call.created_at < start) or (end and call.created_at > end):
-                    continue
-                rows.append(row)
-        return JSONResponse(page_json(rows, page, size))
+                row = message_json(call, leg, conversation, app.name)
+                if all(f.matches(row) for f in wanted.filters):
+                    found.append((call.created_at, row))
+        if wanted.sort is not None:
+            name, descending = wanted.sort
+            found.sort(key=search.sort_key(name), reverse=descending)
+        return JSONResponse(page_json([row for _, row in found], page, size))
 
-    # -- recordings (mock only) ------------------------------------------------------------------
+    # -- live-call control [API reference: "Hangup/reject an active call" and the pages after it] --
+    def own_message(token_: Token, message_id: str) -> tuple[Call, Leg]:
+        leg = state.leg_by_message(message_id)
+        conversation = None if leg is None else state.conversations.get(leg.conversation_id)
+        if leg is None or conversation is None or conversation.application_id != token_.application_id:
+            raise not_found(f"Voice message {message_id} not found")
+        return backend.get(leg.call_id), leg
+
+    def done(leg: Leg, what: str) -> Response:
+        """Mock's choice of body (the fields a public catalogue of these endpoints lists)."""
+        return JSONResponse({"messageId": leg.message_id, "message": what, "createdAt": iso(api.ctx.now())})
+
+    async def change_call(request: Request) -> Response:
+        call, leg = own_message(auth(request), request.path_params["id"])
+        body = await params.json_body(request)
+        api.live.hangup_or_reject(call, body)
+        return done(leg, f"{body['action']} done")
+
+    async def start_talk(request: Request) -> Response:
+        call, leg = own_message(auth(request), request.path_params["id"])
+        api.live.talk(call, await params.json_body(request))
+        return done(leg, "talk started")
+
+    async def stop_talk(request: Request) -> Response:
+        call, leg = own_message(auth(request), request.path_params["id"])
+        api.live.stop_playing(call, "talk")
+        return done(leg, "talk stopped")
+
+    async def start_file(request: Request) -> Response:
+        call, leg = own_message(auth(request), request.path_params["id"])
+        api.live.file(call, await params.json_body(request))
+        return done(leg, "file started")
+
+    async def stop_file(request: Request) -> Response:
+        call, leg = own_message(auth(request), request.path_params["id"])
+        api.live.stop_playing(call, "file")
+        return done(leg, "file stopped")
+
+    async def start_record(request: Request) -> Response:
+        call, leg = own_message(auth(request), request.path_params["id"])
+        api.live.record(call, leg, await params.json_body(request, empty_ok=True))
+        return done(leg, "recording started")
+
+    async def stop_record(request: Request) -> Response:
+        call, leg = own_message(auth(request), request.path_params["id"])
+        api.live.stop_recording(call, leg)
+        return done(leg, "recording stopped")
+
+    async def send_dtmf(request: Request) -> Response:
+        call, leg = own_message(auth(request), request.path_params["id"])
+        api.live.dtmf(call, await params.json_body(request))
+        return done(leg, "dtmf sent")
+
+    async def transfer(request: Request) -> Response:
+        call, leg = own_message(auth(request), request.path_params["id"])
+        new_leg = api.live.transfer(call, leg, await params.json_body(request))
+        return done(new_leg, "transfer started")
+
+    # -- recordings ------------------------------------------------------------------------------
+    async def download_recording(request: Request) -> Response:
+        """``GET /recordings/my/downloads/{recordingTrackingId}`` (API reference "Retrieve a
+        conversation recording"): the file, for the application that owns it."""
+        token_ = auth(request)
+        rec_id = request.path_params["id"]
+        for leg in state.legs.values():
+            conversation = state.conversations.get(leg.conversation_id)
+            if conversation is None or conversation.application_id != token_.application_id:
+                continue
+            for recording in leg.recordings:
+                if recording.tracking_id == rec_id:
+                    return audio(recording.format, recording.duration)
+        raise not_found(f"Recording {rec_id} not found")
+
     async def get_recording(request: Request) -> Response:
+        """Mock only, kept for URLs handed out before: the same file by ``{trackingId}.{format}``."""
         name = request.path_params["file"]
         for leg in state.legs.values():
             for recording in leg.recordings:
                 if name == f"{recording.tracking_id}.{recording.format}":
-                    media = "audio/wav" if recording.format == "wav" else "audio/mpeg"
-                    return Response(silence(recording.format, recording.duration), media_type=media)
+                    return audio(recording.format, recording.duration)
         raise not_found(f"Recording {name} not found")
 
     e = api.endpoint
@@ -170,9 +249,23 @@ def build_routes(api: Routee) -> list[BaseRoute]:
         Route("/oauth/token", e(token), methods=["POST"]),
         Route("/voice/conversation", e(create_conversation), methods=["POST"]),
         Route("/voice/conversation/{id}", e(get_conversation), methods=["GET"]),
+        Route("/voice/conversation/{id}", e(change_call), methods=["PUT"]),
         Route("/voice/conversation/{id}", e(end_conversation), methods=["DELETE"]),
+        Route("/voice/conversation/{id}/talk", e(start_talk), methods=["POST"]),
+        Route("/voice/conversation/{id}/talk", e(stop_talk), methods=["DELETE"]),
+        Route("/voice/conversation/{id}/file", e(start_file), methods=["POST"]),
+        Route("/voice/conversation/{id}/file", e(stop_file), methods=["DELETE"]),
+        Route("/voice/conversation/{id}/record", e(start_record), methods=["POST"]),
+        Route("/voice/conversation/{id}/record", e(stop_record), methods=["DELETE"]),
+        Route("/voice/conversation/{id}/dtmf", e(send_dtmf), methods=["POST"]),
+        Route("/voice/conversation/{id}/transfer", e(transfer), methods=["POST"]),
         Route("/voice/tracking/conversation/{id}", e(conversation_tracking), methods=["GET"]),
         Route("/voice/tracking", e(search_tracking), methods=["POST"]),
         Route("/voice/tracking/{id}", e(message_tracking), methods=["GET"]),
         Route("/voice/recordings/{file}", e(get_recording), methods=["GET"]),
+        Route("/recordings/my/downloads/{id}", e(download_recording), methods=["GET"]),
     ]
+
+
+def audio(fmt: str, seconds: int) -> Response:
+    return Response(silence(fmt, seconds), media_type="audio/wav" if fmt == "wav" else "audio/mpeg")

@@ -1,8 +1,10 @@
 """Routee's driver for the provider contract test (tests/providers/test_contract.py).
 
 It gets a token first, and switches the rate limit off for the default application (through the
-control API) so that the contract can place calls without advancing the clock between them. Routee has
-no hang-up endpoint: ``hangup`` uses the mock's own ``DELETE /voice/conversation/{trackingId}``.
+control API) so that the contract can place calls without advancing the clock between them. ``hangup``
+uses the mock's own ``DELETE /voice/conversation/{trackingId}``, which ends a call in any live state
+(Routee's documented ``PUT /voice/conversation/{messageId}`` hangs up InProgress calls and rejects
+Ringing/Initiated ones; tests/providers/routee/test_live_control.py covers it).
 """
 
 from __future__ import annotations

@@ -111,27 +111,13 @@ def test_a_voice_message_is_tracked_by_its_message_id(routee, control, dp) -> No
     assert got["applicationName"] == routee.app["name"]
 
 
-def test_tracking_can_be_searched_with_filters(routee, control) -> None:
-    answered = routee.place(ANSWERED)
-    routee.place(BUSY)
-    control.advance(40)
-
-    def search(**filters: str) -> list[str]:
-        response = routee.request("POST", "/voice/tracking", json=filters)
-        assert response.status_code == 200, response.text
-        return [row["conversationTrackingId"] for row in response.json()["content"]]
-
-    assert len(search()) == 2
-    assert len(routee.request("POST", "/voice/tracking").json()["content"]) == 2  # no body: no filter
-    assert search(status="Completed") == [answered]
-    assert search(to=ANSWERED) == [answered]
-    assert search(dateStart="2026-01-01T09:00:01Z") == []
-    bad = routee.request("POST", "/voice/tracking", json={"dateStart": "yesterday"})
-    assert (bad.status_code, bad.json()["properties"]) == (400, {"dateStart": bad.json()["developerMessage"]})
-
-
 def test_unknown_ids_on_tracking_are_404s(routee) -> None:
-    for path in ("/voice/tracking/conversation/nope", "/voice/tracking/nope", "/voice/recordings/nope.mp3"):
+    for path in (
+        "/voice/tracking/conversation/nope",
+        "/voice/tracking/nope",
+        "/voice/recordings/nope.mp3",
+        "/recordings/my/downloads/nope",
+    ):
         response = routee.request("GET", path)
         assert (response.status_code, response.json()["code"]) == (404, "404013000"), path
 

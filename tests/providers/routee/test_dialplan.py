@@ -3,7 +3,7 @@
 Scenario timings (seconds after the request): long-call and ivr answer at 6; the ivr callee presses "1"
 2 s into the first prompt and "1234#" 3 s into the second; voicemail is answered by a machine at 11;
 the default scenario answers at 7 and hangs up 30 s later. The mock speaks SAY text at 15 characters a
-second (at least 1 s), plays a PLAY file in 5 s, and COLLECT waits 10 s for a tone.
+second (at least 1 s) and plays a PLAY file in 5 s; COLLECT takes no time (it arms a collector).
 """
 
 from __future__ import annotations
@@ -56,17 +56,38 @@ def test_hangupdelay_is_how_long_the_call_may_ring(routee, control, dp) -> None:
 # -- COLLECT -------------------------------------------------------------------------------------
 
 
-def test_collected_tones_are_posted_and_the_reply_replaces_the_dialplan(routee, control, dp, client) -> None:
+def press(control, tracking_id: str, digits: str) -> None:
+    keyed = control.http.post(f"/_mock/calls/{tracking_id}/events", json={"type": "digits", "digits": digits})
+    assert keyed.status_code == 200, keyed.text
+
+
+def test_collect_does_not_block_the_verbs_after_it(routee, control, dp, client) -> None:
+    tracking_id = routee.place(LONG_CALL, dp.collect(client.url("/tones")), dp.pause(4))
+
+    control.advance(6 + 4)
+
+    assert ended(control, tracking_id) == ("completed", "caller", 4)
+    assert [b["collectedTones"] for b in client.bodies("/tones")] == [""]  # once, as the call ended
+
+
+def test_scenario_input_arrives_while_the_following_verbs_play(routee, control, dp, client) -> None:
     client.receiver.reply(
-        "/menu", dp.reply(dp.say("Enter your PIN"), dp.collect(client.url("/pin"), submitOnHash=True))
+        "/menu",
+        dp.reply(dp.say("Enter your PIN"), dp.collect(client.url("/pin"), submitOnHash=True), dp.pause(10)),
     )
     tracking_id = routee.place(
-        IVR, dp.say("Press 1"), dp.collect(client.url("/menu"), maxDigits=1), dp.say("Not reached")
+        IVR,
+        dp.say("Press 1"),
+        dp.collect(client.url("/menu"), maxDigits=1),
+        dp.pause(5),
+        dp.say("Not reached"),
     )
 
-    control.advance(9)
+    control.advance(8)
+    assert client.bodies("/menu") == []
+    control.advance(1)  # "1" comes 2 s into the COLLECT, while the PAUSE runs
     assert [b["collectedTones"] for b in client.bodies("/menu")] == ["1"]
-    control.advance(4)
+    control.advance(4)  # the reply's SAY (1 s), its COLLECT; "1234#" 3 s later
 
     (menu,) = client.bodies("/menu")
     legs = routee.legs(tracking_id)
@@ -79,29 +100,67 @@ def test_collected_tones_are_posted_and_the_reply_replaces_the_dialplan(routee, 
     }
     assert [b["collectedTones"] for b in client.bodies("/pin")] == ["1234"]
     assert legs[0]["collectedTones"] == "11234"
-    assert ended(control, tracking_id) == ("completed", "caller", 7)
+    control.advance(7)
+    assert ended(control, tracking_id) == ("completed", "caller", 14)
 
 
-def test_tones_without_hash_or_maxdigits_are_sent_when_the_caller_stops(routee, control, dp, client) -> None:
-    tracking_id = routee.place(LONG_CALL, dp.collect(client.url("/tones")), dp.say("Thanks"))
+def test_submit_on_hash_posts_nothing_until_the_hash(routee, control, dp, client) -> None:
+    tracking_id = routee.place(LONG_CALL, dp.collect(client.url("/tones"), submitOnHash=True), dp.pause(60))
     control.advance(8)
-    keyed = control.http.post(f"/_mock/calls/{tracking_id}/events", json={"type": "digits", "digits": "42"})
-    assert keyed.status_code == 200, keyed.text
+    press(control, tracking_id, "1")
+
+    control.advance(20)
+    assert client.bodies("/tones") == []
+    press(control, tracking_id, "2#")
+
+    assert [b["collectedTones"] for b in client.bodies("/tones")] == ["12"]
+    control.advance(60)
+    assert len(client.bodies("/tones")) == 1  # the COLLECT has done its work: no second post at the end
+
+
+def test_submit_on_hash_without_the_hash_posts_empty_tones_once_when_the_call_ends(
+    routee, control, dp, client
+) -> None:
+    tracking_id = routee.place(
+        LONG_CALL, dp.collect(client.url("/tones"), submitOnHash=True), dp.pause(7), dp.play()
+    )
+    control.advance(8)
+    press(control, tracking_id, "1")
 
     control.advance(9)
     assert client.bodies("/tones") == []
     control.advance(1)
 
-    assert [b["collectedTones"] for b in client.bodies("/tones")] == ["42"]
+    assert ended(control, tracking_id) == ("completed", "caller", 12)
+    assert [b["collectedTones"] for b in client.bodies("/tones")] == [""]
+    assert routee.legs(tracking_id)[0]["collectedTones"] == "1"
 
 
-def test_a_collect_nobody_answers_moves_on(routee, control, dp, client) -> None:
-    tracking_id = routee.place(LONG_CALL, dp.collect(client.url("/tones")), dp.say("Bye"))
+def test_without_submit_on_hash_tones_go_at_max_digits(routee, control, dp, client) -> None:
+    tracking_id = routee.place(LONG_CALL, dp.collect(client.url("/tones"), maxDigits=3), dp.pause(60))
+    control.advance(8)
+    press(control, tracking_id, "12")
+    control.advance(30)
+    assert client.bodies("/tones") == []  # no silence timeout: Routee documents none
 
-    control.advance(6 + 10 + 1)
+    press(control, tracking_id, "3#4")
 
+    assert [b["collectedTones"] for b in client.bodies("/tones")] == ["123"]
+
+
+def test_without_submit_on_hash_or_max_digits_the_tones_go_when_the_call_ends(
+    routee, control, dp, client
+) -> None:
+    tracking_id = routee.place(LONG_CALL, dp.collect(client.url("/tones")), dp.pause(20), dp.say("Thanks"))
+    control.advance(8)
+    press(control, tracking_id, "42#")
+
+    control.advance(18)
     assert client.bodies("/tones") == []
-    assert ended(control, tracking_id) == ("completed", "caller", 11)
+    control.advance(1)
+
+    assert ended(control, tracking_id) == ("completed", "caller", 21)
+    assert [b["collectedTones"] for b in client.bodies("/tones")] == ["42#"]
 
 
 def test_barge_in_cuts_a_say_short_and_sends_the_tones_at_once(routee, control, dp, client) -> None:
@@ -115,17 +174,31 @@ def test_barge_in_cuts_a_say_short_and_sends_the_tones_at_once(routee, control, 
     assert [b["collectedTones"] for b in client.bodies("/tones")] == ["1"]
     control.advance(1)
     assert ended(control, tracking_id) == ("completed", "caller", 3)
+    assert len(client.bodies("/tones")) == 1
+
+
+def test_barge_in_after_an_armed_collect_sends_its_tones_at_once(routee, control, dp, client) -> None:
+    long_text = "Welcome. " * 20
+    tracking_id = routee.place(
+        IVR, dp.collect(client.url("/tones"), maxDigits=5), dp.say(long_text, bargeIn=True), dp.say("Bye")
+    )
+
+    control.advance(8)
+
+    assert [b["collectedTones"] for b in client.bodies("/tones")] == ["1"]
+    control.advance(1)
+    assert ended(control, tracking_id) == ("completed", "caller", 3)
 
 
 def test_an_invalid_reply_is_journaled_and_the_dialplan_goes_on(routee, control, dp, client) -> None:
     client.receiver.reply(
         "/tones", Reply(body='{"verbs": [{"type": "SING"}]}', content_type="application/json")
     )
-    tracking_id = routee.place(IVR, dp.collect(client.url("/tones"), maxDigits=1), dp.pause(2))
+    tracking_id = routee.place(IVR, dp.collect(client.url("/tones"), maxDigits=1), dp.pause(5))
 
-    control.advance(6 + 2 + 2)
+    control.advance(6 + 5)
 
-    assert ended(control, tracking_id) == ("completed", "caller", 4)
+    assert ended(control, tracking_id) == ("completed", "caller", 5)
     assert any("invalid dialplan" in e for e in client.flow_errors())
 
 
@@ -133,12 +206,44 @@ def test_a_reply_later_than_three_seconds_is_ignored(routee, control, dp, client
     slow = dp.reply(dp.pause(600))
     slow.delay = 3.3  # wall-clock seconds: Routee waits 3 s
     client.receiver.reply("/tones", slow)
-    tracking_id = routee.place(IVR, dp.collect(client.url("/tones"), maxDigits=1))
+    tracking_id = routee.place(IVR, dp.collect(client.url("/tones"), maxDigits=1), dp.pause(5))
+
+    control.advance(11)
+
+    assert ended(control, tracking_id) == ("completed", "caller", 5)
+    assert any("timeout" in e for e in client.flow_errors())
+
+
+# -- repeat: -1 ----------------------------------------------------------------------------------
+
+
+def test_an_endless_say_loops_until_max_duration(routee, control, dp) -> None:
+    tracking_id = routee.place(LONG_CALL, dp.say("Please hold", repeat=-1), maxDuration=300)
+
+    control.advance(6 + 299)
+    assert routee.status(tracking_id) == "InProgress"
+    control.advance(1)
+
+    assert ended(control, tracking_id) == ("completed", "system", 300)
+
+
+def test_an_endless_say_loops_until_the_callee_hangs_up(routee, control, dp) -> None:
+    tracking_id = routee.place(ANSWERED, dp.say("Please hold", repeat="-1"))
+
+    control.advance(7 + 30)
+
+    assert ended(control, tracking_id) == ("completed", "callee", 30)
+
+
+def test_an_endless_play_stops_when_a_reply_replaces_the_dialplan(routee, control, dp, client) -> None:
+    client.receiver.reply("/menu", dp.reply(dp.say("Bye")))
+    tracking_id = routee.place(IVR, dp.collect(client.url("/menu"), maxDigits=1), dp.play(repeat=-1))
 
     control.advance(8)
+    assert [b["collectedTones"] for b in client.bodies("/menu")] == ["1"]
+    control.advance(1)
 
-    assert ended(control, tracking_id) == ("completed", "caller", 2)
-    assert any("timeout" in e for e in client.flow_errors())
+    assert ended(control, tracking_id) == ("completed", "caller", 3)
 
 
 # -- dialPlanUrl ---------------------------------------------------------------------------------
@@ -235,7 +340,7 @@ def test_dial_bridges_a_second_leg_with_its_own_status_and_recording(routee, con
         [main["messageId"], leg["messageId"]],
     )
     assert (recording["start"], recording["end"]) == ("2026-01-01T09:00:14.000Z", "2026-01-01T09:00:44.000Z")
-    audio = routee.http.get(recording["url"])
+    audio = routee.request("GET", recording["url"])
     assert (audio.status_code, audio.headers["content-type"]) == (200, "audio/mpeg")
 
 
@@ -278,3 +383,14 @@ def test_ending_the_conversation_ends_its_dial_leg(routee, control, dp) -> None:
 
     assert [leg["status"]["status"] for leg in routee.legs(tracking_id)] == ["Completed", "Completed"]
     assert [c["ended_by"] for c in control.calls()] == ["api", "caller"]
+
+
+def test_a_dial_may_wait_longer_than_a_minute(routee, control, dp) -> None:
+    # DIAL verb page: hangupDelay "Min value: 1" and no maximum (the conversation's own is 1-60)
+    tracking_id = routee.place(LONG_CALL, dp.dial(NO_ANSWER, hangupDelay=90), dp.pause(1))
+
+    control.advance(6 + 89)
+    assert routee.legs(tracking_id)[1]["status"]["status"] == "Ringing"
+    control.advance(1)
+
+    assert routee.legs(tracking_id)[1]["status"]["status"] == "NoAnswer"

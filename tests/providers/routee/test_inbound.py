@@ -43,7 +43,9 @@ def call_in(control: Any, to: str = NUMBER, scenario: str | None = "ivr") -> Any
 def test_an_inbound_call_fetches_its_dialplan_when_answered_and_runs_it(
     inbound, routee, control, client, receiver, dp
 ) -> None:
-    receiver.reply("/inbound", dp.reply(dp.say("Press one"), dp.collect(client.url("/menu"), maxDigits=1)))
+    receiver.reply(
+        "/inbound", dp.reply(dp.say("Press one"), dp.collect(client.url("/menu"), maxDigits=1), dp.pause(5))
+    )
 
     response = call_in(control)
     assert response.status_code == 201, response.text

@@ -35,7 +35,9 @@ def everything(routee: Any, tracking_ids: list[str]) -> dict[str, Any]:
 
 def test_a_restored_snapshot_answers_every_get_exactly_as_before(routee, control, client, dp) -> None:
     collect = dp.collect(client.url("/menu"), maxDigits=1)
-    with_tones = routee.place(IVR, dp.say("Press one"), collect, callback={"url": client.url("/status")})
+    with_tones = routee.place(
+        IVR, dp.say("Press one"), collect, dp.pause(5), callback={"url": client.url("/status")}
+    )
     dial = dp.dial(ANSWERED, record=True, recordingFormat="WAV")
     with_recording = routee.place(LONG_CALL, dp.say("Hi"), dial, dp.say("Bye"))
     control.advance(50)
@@ -53,7 +55,7 @@ def test_a_restored_snapshot_answers_every_get_exactly_as_before(routee, control
 
     assert control.credentials("routee") == credentials
     assert everything(routee, [with_tones, with_recording, live]) == before  # the old token works again
-    assert routee.http.get(recording["url"]).headers["content-type"] == "audio/wav"
+    assert routee.request("GET", recording["url"]).headers["content-type"] == "audio/wav"
     assert snapshot(control)["providers"]["routee"] == saved["providers"]["routee"]
 
 
@@ -82,7 +84,9 @@ def test_the_rate_limit_remembers_the_last_conversation(limited, control, conver
 def test_a_conversation_still_ringing_runs_its_dialplan_after_the_restore(
     routee, control, client, dp
 ) -> None:
-    tracking_id = routee.place(IVR, dp.say("Press one"), dp.collect(client.url("/menu"), maxDigits=1))
+    tracking_id = routee.place(
+        IVR, dp.say("Press one"), dp.collect(client.url("/menu"), maxDigits=1), dp.pause(5)
+    )
     control.advance(3)  # answered at 6 s
     saved = snapshot(control)
     control.reset()
