@@ -26,6 +26,7 @@ from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
 from mockserver.control.timeline import Timeline
 from mockserver.core.backend import CallBackend
+from mockserver.core.calls import Call
 from mockserver.core.clock import Clock, Scheduler, make_clock
 from mockserver.core.errors import MethodNotAllowed, MockError, NotFound
 from mockserver.core.faults import FaultBook, FaultError
@@ -239,6 +240,7 @@ def create_app(
         provider = load(name)(ctx)
         state.providers[name] = provider
         backend.subscribe(provider.on_update, name)
+    backend.store.evicted_listeners.append(lambda call: _forget(state, call))
 
     if settings.state_file is not None:
         load_state_file(state, settings.state_file)
@@ -302,6 +304,12 @@ def render_http_error(state: AppState, path: str, exc: HTTPException) -> tuple[R
         return provider.render_error(error), provider
     code = "method_not_allowed" if exc.status_code == 405 else "not_found"
     return JSONResponse(error_json(code, f"{exc.detail}: {path}"), exc.status_code, headers=exc.headers), None
+
+
+def _forget(state: AppState, call: Call) -> None:
+    provider = state.providers.get(call.provider)
+    if provider is not None:
+        provider.forget_call(call)
 
 
 def provider_of(state: AppState, path: str) -> Provider | None:

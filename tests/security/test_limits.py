@@ -148,9 +148,15 @@ def test_calls_are_found_by_provider_id_through_the_index() -> None:
     assert [c.id for c in store.of_provider("p")] == ["c0", "c1", "c2"]
 
 
-def test_the_server_keeps_at_most_max_calls_finished_calls_and_counts_the_rest(small: MockServer) -> None:
+def test_the_server_keeps_at_most_max_calls_finished_calls_and_counts_the_rest(
+    small: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = small.base_url
     httpx.post(f"{base}/_mock/reset")
+    forgotten: list[str] = []
+    monkeypatch.setattr(
+        small.state.providers["apifonica"], "forget_call", lambda call: forgotten.append(call.id)
+    )
     cred = httpx.get(f"{base}/_mock/credentials").json()["apifonica"][0]
     acc = cred["account_sid"]
     with httpx.Client(base_url=base, auth=(acc, cred["auth_token"]), timeout=10) as api:
@@ -170,6 +176,7 @@ def test_the_server_keeps_at_most_max_calls_finished_calls_and_counts_the_rest(s
     health = httpx.get(f"{base}/_mock/health").json()
     assert health["calls"] == 3
     assert health["evicted_calls"] == 2
+    assert len(forgotten) == 2  # the provider is told, so it can drop what it keeps for them
     assert httpx.post(f"{base}/_mock/snapshot").status_code == 200  # snapshots cope
 
 
