@@ -22,13 +22,14 @@ from starlette.routing import BaseRoute, Mount
 from mockserver import __version__, snapshot
 from mockserver.activity import ActivityMiddleware
 from mockserver.callbacks.dispatcher import Dispatcher
-from mockserver.callbacks.transport import HttpxTransport
+from mockserver.callbacks.transport import HttpxTransport, StreamTransport, Transport
 from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
 from mockserver.control.timeline import Timeline
 from mockserver.core.backend import CallBackend
+from mockserver.core.calls import Call
 from mockserver.core.clock import Clock, ClockMode, Scheduler, make_clock
-from mockserver.core.errors import MethodNotAllowed, NotFound
+from mockserver.core.errors import MethodNotAllowed, MockError, NotFound
 from mockserver.core.faults import FaultBook, FaultError
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import Journal
@@ -36,6 +37,9 @@ from mockserver.providers import REGISTRY, load
 from mockserver.providers.base import Provider, ProviderContext
 from mockserver.scenario.book import ScenarioBook
 from mockserver.scenario.loader import load_directory
+from mockserver.security.guard import ControlGuard, is_loopback
+from mockserver.security.limits import BodyLimit, Owner
+from mockserver.security.targets import GuardedTransport, PolicyError, TargetPolicy
 from mockserver.settings import Settings
 from mockserver.state import AppState
 
@@ -100,6 +104,8 @@ def load_state_file(state: AppState, path: Path) -> None:
     """Start from ``--state-file`` if it exists; one that cannot be loaded stops the start."""
     if not path.parent.is_dir():
         raise ConfigError(f"{path}: the folder of the state file does not exist")
+    for stale in snapshot.remove_stale_temporaries(path):
+        log.warning("removed %s, left by a write of the state file that did not finish", stale)
     try:
         data = snapshot.read_file(path)
         if data is not None:
@@ -116,6 +122,65 @@ def save_state_file(state: AppState, path: Path) -> None:
         log.error("cannot write the state file %s: %s", path, exc)
 
 
+async def autosave(state: AppState, path: Path, every: float) -> None:
+    """Write the state file every ``every`` seconds of wall-clock time (``--autosave``), so a crash
+    loses at most that much; the snapshot is taken on the loop, encoded and written in a thread."""
+    while True:
+        await asyncio.sleep(every)  # wall-clock by design: it guards against a real crash
+        async with state.scheduler.advancing:
+            data = state.snapshot()
+        try:
+            await asyncio.to_thread(_write_state, path, data)
+        except OSError as exc:
+            log.error("cannot write the state file %s: %s", path, exc)
+
+
+def _write_state(path: Path, data: dict[str, Any]) -> None:
+    snapshot.write_file(path, snapshot.dumps(data))
+
+
+def callback_transport(settings: Settings, client: httpx.AsyncClient, owns_client: bool) -> Transport | None:
+    """What carries callbacks: the dispatcher's own choice, unless an injected client must see every
+    request or ``--callback-allow`` limits where they may go."""
+    if not settings.callback_allow:
+        return None if owns_client else HttpxTransport(client)
+    try:
+        policy = TargetPolicy.parse(settings.callback_allow)
+    except PolicyError as exc:
+        raise ConfigError(f"--callback-allow: {exc}") from None
+    plain: Transport = (
+        StreamTransport(user_agent=f"mockserver/{__version__}") if owns_client else HttpxTransport(client)
+    )
+    return GuardedTransport(policy, plain, HttpxTransport(client))
+
+
+def request_owner(state: AppState, path: str) -> Owner:
+    """Whose body limit and error format a path has: its provider's, else the control API's."""
+    settings = state.settings
+    if path == "/_mock" or path.startswith("/_mock/"):
+        return Owner(settings.max_control_body, _control_error)
+    provider = provider_of(state, path)
+    if provider is None:
+        return Owner(settings.max_body, _control_error)
+    return Owner(settings.max_body, provider.render_error, provider.journal_request)
+
+
+def _control_error(error: MockError) -> Response:
+    return JSONResponse(error_json("body_too_large", error.message), error.status)
+
+
+def exposure_warning(settings: Settings) -> str | None:
+    """The loud warning for a server reachable from other machines with an open control API."""
+    if settings.control_token or is_loopback(settings.host):
+        return None
+    return (
+        f"WARNING: listening on {settings.host} with no control token: anyone who can reach this port "
+        "can read every account's secrets and steer the server through /_mock. Set --control-token "
+        "(MOCKSERVER_CONTROL_TOKEN), or publish the port on loopback only (docker run -p "
+        "127.0.0.1:8080:8080)."
+    )
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -130,6 +195,7 @@ def create_app(
     faker.seed_instance(settings.seed)
     scenarios = load_scenarios(settings)
     backend = CallBackend(scheduler, ids, scenarios, recording_delay=settings.recording_delay)
+    backend.store.max_finished = settings.max_calls
     owns_client = http_client is None
     client = http_client or httpx.AsyncClient(follow_redirects=False)
     dispatcher = Dispatcher(
@@ -139,7 +205,7 @@ def create_app(
         timeout=settings.callback_timeout,
         concurrency=settings.callback_concurrency,
         user_agent=f"mockserver/{__version__}",
-        transport=None if owns_client else HttpxTransport(client),  # an injected client sees every request
+        transport=callback_transport(settings, client, owns_client),
     )
     journal = Journal(settings.journal_size)
     names = settings.providers or tuple(REGISTRY)
@@ -154,6 +220,9 @@ def create_app(
     )  # an auto clock waits for callbacks between instants, as advance does
     scheduler.auto_grace = settings.auto_grace
     state = AppState(settings, scheduler, ids, faker, scenarios, backend, dispatcher, journal, faults)
+    warning = exposure_warning(settings)
+    if warning is not None:
+        log.warning(warning)
 
     timeline = Timeline(clock.now)
     state.timeline = timeline
@@ -176,6 +245,7 @@ def create_app(
         provider = load(name)(ctx)
         state.providers[name] = provider
         backend.subscribe(provider.on_update, name)
+    backend.store.evicted_listeners.append(lambda call: _forget(state, call))
 
     if settings.state_file is not None:
         load_state_file(state, settings.state_file)
@@ -191,12 +261,17 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runner = asyncio.create_task(scheduler.run())
+        saver = None
+        if settings.state_file is not None and settings.autosave:
+            saver = asyncio.create_task(autosave(state, settings.state_file, settings.autosave))
         try:
             yield
         finally:
-            runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await runner
+            for task in (runner, saver):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             if settings.state_file is not None:
                 save_state_file(state, settings.state_file)
             await dispatcher.aclose()
@@ -210,9 +285,12 @@ def create_app(
             await provider.journal_request(request, response)
         return response
 
-    middleware = (
-        [Middleware(ActivityMiddleware, activity=scheduler.activity)] if clock.mode is ClockMode.AUTO else []
-    )
+    middleware = [
+        Middleware(ControlGuard, token=settings.control_token, host=settings.host),
+        Middleware(BodyLimit, owner_of=lambda path: request_owner(state, path), floor=settings.max_body),
+    ]
+    if clock.mode is ClockMode.AUTO:  # only the auto clock pays for counting requests in flight
+        middleware.append(Middleware(ActivityMiddleware, activity=scheduler.activity))
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
@@ -225,16 +303,30 @@ def create_app(
 
 def render_http_error(state: AppState, path: str, exc: HTTPException) -> tuple[Response, Provider | None]:
     """A 404 or 405 from the router, in the error format of whoever owns the path."""
+    provider = provider_of(state, path)
+    if provider is not None:
+        kind = MethodNotAllowed if exc.status_code == 405 else NotFound
+        error = kind(f"{exc.detail}: {path}")
+        error.status = exc.status_code
+        return provider.render_error(error), provider
+    code = "method_not_allowed" if exc.status_code == 405 else "not_found"
+    return JSONResponse(error_json(code, f"{exc.detail}: {path}"), exc.status_code, headers=exc.headers), None
+
+
+def _forget(state: AppState, call: Call) -> None:
+    provider = state.providers.get(call.provider)
+    if provider is not None:
+        provider.forget_call(call)
+
+
+def provider_of(state: AppState, path: str) -> Provider | None:
+    """The provider whose routes a path is under (``/{name}/...`` or one of its own prefixes)."""
     for name, provider in state.providers.items():
         own = f"/{name}"
         local = path[len(own) :] if path == own or path.startswith(own + "/") else path
         if any(local.startswith(prefix) for prefix in provider.path_prefixes):
-            kind = MethodNotAllowed if exc.status_code == 405 else NotFound
-            error = kind(f"{exc.detail}: {path}")
-            error.status = exc.status_code
-            return provider.render_error(error), provider
-    code = "method_not_allowed" if exc.status_code == 405 else "not_found"
-    return JSONResponse(error_json(code, f"{exc.detail}: {path}"), exc.status_code, headers=exc.headers), None
+            return provider
+    return None
 
 
 def state_of(app: Starlette) -> AppState:

@@ -145,6 +145,75 @@ def main() -> None:
     show_envvar=True,
     show_default=True,
 )
+@click.option(
+    "--control-token",
+    envvar=_env("control_token"),
+    show_envvar=True,
+    help="When set, /_mock and the dashboard need it (Authorization: Bearer, or ?token= once in a browser).",
+)
+@click.option(
+    "--reveal-secrets",
+    is_flag=True,
+    envvar=_env("reveal_secrets"),
+    show_envvar=True,
+    help="Show credentials in the journal as sent (masked by default; ?reveal=true per request).",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=DEFAULTS["max_body"],
+    envvar=_env("max_body"),
+    show_envvar=True,
+    show_default=True,
+    help="Bytes of a provider request body; a longer one is answered 413 before it is read.",
+)
+@click.option(
+    "--max-control-body",
+    type=click.IntRange(min=1),
+    default=DEFAULTS["max_control_body"],
+    envvar=_env("max_control_body"),
+    show_envvar=True,
+    show_default=True,
+    help="Bytes of a /_mock request body (a restored snapshot).",
+)
+@click.option(
+    "--max-calls",
+    type=click.IntRange(min=0),
+    default=DEFAULTS["max_calls"],
+    envvar=_env("max_calls"),
+    show_envvar=True,
+    show_default=True,
+    help="Finished calls kept; the oldest are evicted first (0: keep all).",
+)
+@click.option(
+    "--head-timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULTS["head_timeout"],
+    envvar=_env("head_timeout"),
+    show_envvar=True,
+    show_default=True,
+    help="Seconds a client has to send a request's head, and each piece of its body.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    envvar=_env("max_connections"),
+    show_envvar=True,
+    help="Open connections (default: the file-descriptor limit less 128); the oldest idle is dropped.",
+)
+@click.option(
+    "--callback-allow",
+    envvar=_env("callback_allow"),
+    show_envvar=True,
+    help="Comma-separated hosts and CIDRs callbacks and controllers may reach (default: anywhere).",
+)
+@click.option(
+    "--autosave",
+    type=click.FloatRange(min=0.1),
+    envvar=_env("autosave"),
+    show_envvar=True,
+    help="Also write --state-file every this many seconds, so a crash loses at most that much.",
+)
 def serve(
     host: str,
     port: int,
@@ -160,6 +229,15 @@ def serve(
     callback_timeout: float,
     journal_size: int,
     log_level: str,
+    control_token: str | None,
+    reveal_secrets: bool,
+    max_body: int,
+    max_control_body: int,
+    max_calls: int,
+    head_timeout: float,
+    max_connections: int | None,
+    callback_allow: str | None,
+    autosave: float | None,
 ) -> None:
     """Start the server."""
     from mockserver.server import run
@@ -179,7 +257,18 @@ def serve(
         callback_timeout=callback_timeout,
         journal_size=journal_size,
         log_level=log_level,
+        control_token=control_token or None,
+        reveal_secrets=reveal_secrets,
+        max_body=max_body,
+        max_control_body=max_control_body,
+        max_calls=max_calls,
+        head_timeout=head_timeout,
+        max_connections=max_connections,
+        callback_allow=tuple(e.strip() for e in (callback_allow or "").split(",") if e.strip()),
+        autosave=autosave,
     )
+    if autosave is not None and state_file is None:
+        raise click.BadParameter("--autosave needs --state-file", param_hint="--autosave")
     try:
         run(settings)
     except ConfigError as exc:

@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 
 from mockserver.app import create_app
 from mockserver.control.dashboard import end_streams
+from mockserver.security.connections import server_options
 from mockserver.settings import Settings
 from mockserver.state import AppState
 
@@ -55,6 +56,7 @@ def run(settings: Settings) -> None:
         log_level=settings.log_level,
         lifespan="on",
         access_log=False,
+        **server_options(settings.head_timeout, settings.max_connections),
     )
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     _AnnouncingServer(config, lambda port: banner(app.state.mock, f"http://{host}:{port}")).run()
@@ -117,6 +119,7 @@ class MockServer:
             log_level="warning",
             lifespan="on",
             access_log=False,
+            **server_options(settings.head_timeout, settings.max_connections),
         )
         self._server = _Server(config)
         self._thread = threading.Thread(target=self._server.run, name="mockserver", daemon=True)

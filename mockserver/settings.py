@@ -29,3 +29,14 @@ class Settings:
     providers: tuple[str, ...] = field(default=())  # empty = every registered provider
     state_file: Path | None = None  # JSON snapshot: loaded at start if it exists, written on shutdown
     log_level: str = "info"
+    # -- hardening: the control API's door, resource bounds (docs/control-api.md, "Security and limits")
+    control_token: str | None = None  # when set, /_mock and the dashboard need it
+    reveal_secrets: bool = False  # show credentials in the journal as sent (masked by default)
+    max_body: int = 16 * 1024 * 1024  # bytes of a provider request body; more is answered 413
+    max_control_body: int = 256 * 1024 * 1024  # bytes of a /_mock request body (snapshots are big)
+    sink_body_kept: int = 64 * 1024  # bytes of a body the built-in sink keeps per request
+    max_calls: int = 10_000  # finished calls kept (oldest evicted first); 0 = keep every call
+    head_timeout: float = 10.0  # seconds to send a request's head, and each piece of its body
+    max_connections: int | None = None  # open connections; None = from the file-descriptor limit
+    callback_allow: tuple[str, ...] = ()  # hosts/CIDRs callbacks and controllers may reach; () = any
+    autosave: float | None = None  # seconds between writes of --state-file (None: only on shutdown)

@@ -11,6 +11,7 @@ puts the state back as it was, so a bad snapshot changes nothing.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -54,7 +55,18 @@ VERSION = 1
 #: The source of a scenario added through ``PUT /_mock/scenarios/{name}`` (see control/routes.py).
 RUNTIME_SOURCE = "PUT /_mock/scenarios/"
 
-__all__ = ["VERSION", "SnapshotError", "dumps", "read_file", "restore", "take", "write_file"]
+__all__ = [
+    "VERSION",
+    "SnapshotError",
+    "check",
+    "dumps",
+    "load",
+    "read_file",
+    "remove_stale_temporaries",
+    "restore",
+    "take",
+    "write_file",
+]
 
 
 # -- taking ----------------------------------------------------------------------------------------
@@ -137,7 +149,7 @@ def _sink_to_data(sink: Sink) -> dict[str, Any]:
     reply = sink.reply
     return {
         "reply": {"status": reply.status, "body": reply.body, "content_type": reply.content_type},
-        "requests": sink.requests,
+        "requests": list(sink.requests),  # a copy: the snapshot may be encoded off the event loop
     }
 
 
@@ -159,12 +171,22 @@ class _Loaded:
     providers: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _read(state: AppState, data: Any) -> _Loaded:
+def check(state: AppState, data: Any, known: frozenset[str] | None = None) -> _Loaded:
+    """Read and check a snapshot without changing anything (may run off the event loop: give the
+    names of the loaded scenarios as ``known`` then). Raises SnapshotError."""
+    try:
+        return _read(state, data, known)
+    except RecursionError:
+        raise SnapshotError("the snapshot is nested too deeply") from None
+
+
+def _read(state: AppState, data: Any, known: frozenset[str] | None = None) -> _Loaded:
     f = Fields(data)
     version = f.raw("version")
     if version != VERSION:
         raise SnapshotError(f"version: this server reads snapshots of version {VERSION}, not {version!r}")
-    scenarios, forced = _read_scenarios(state, f.child("scenarios", {}))
+    names = known if known is not None else frozenset(s.name for s in state.scenarios)
+    scenarios, forced = _read_scenarios(names, f.child("scenarios", {}))
     return _Loaded(
         now=f.child("clock", {}).optional_time("now"),
         calls=[_read_call(where, item) for where, item in f.items("calls", [])],
@@ -246,7 +268,7 @@ def _timeline_entry(data: Any, where: str) -> dict[str, Any]:
     return f.data
 
 
-def _read_scenarios(state: AppState, f: Fields) -> tuple[list[Scenario], str | None]:
+def _read_scenarios(names: frozenset[str], f: Fields) -> tuple[list[Scenario], str | None]:
     added = []
     for s in f.objects("added", []):
         name = s.text("name")
@@ -257,7 +279,7 @@ def _read_scenarios(state: AppState, f: Fields) -> tuple[list[Scenario], str | N
         if len(parsed) != 1 or parsed[0].name != name:
             raise SnapshotError(f"{s.where}: the text must hold exactly one scenario, named {name!r}")
         added.append(parsed[0])
-    known = {s.name for s in state.scenarios} | {s.name for s in added}
+    known = names | {s.name for s in added}
     for scenario in added:
         unknown = [name for name, _ in scenario.mix if name not in known]
         if unknown:
@@ -292,7 +314,11 @@ def _read_sink(name: str, data: Any) -> tuple[str, Sink]:
 # -- loading ---------------------------------------------------------------------------------------
 def restore(state: AppState, data: Any) -> None:
     """Reset, then load ``data`` (raises :class:`SnapshotError`, leaving the state as it was)."""
-    loaded = _read(state, data)
+    load(state, check(state, data))
+
+
+def load(state: AppState, loaded: _Loaded) -> None:
+    """Reset, then load a checked snapshot (if that fails, the state is put back as it was)."""
     backup = _read(state, take(state))
     try:
         _load(state, loaded)
@@ -353,9 +379,30 @@ def read_file(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"cannot read it: {exc}") from None
     try:
-        return loads_strict(text)
+        data = loads_strict(text)
     except ValueError as exc:
         raise SnapshotError(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SnapshotError("not a snapshot: it is nested too deeply") from None
+    if not isinstance(data, dict):
+        # ``null`` is not "no state yet": refusing it keeps the file from being overwritten on shutdown
+        raise SnapshotError(f"not a snapshot: it holds {type(data).__name__}, not a JSON object")
+    return data
+
+
+def stale_temporaries(path: Path) -> list[Path]:
+    """Temporary files a killed ``write_file`` left next to ``path``."""
+    return sorted(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove them (at start, before anything writes): what was removed."""
+    removed = []
+    for temporary in stale_temporaries(path):
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+            removed.append(temporary)
+    return removed
 
 
 def dumps(data: dict[str, Any]) -> str:

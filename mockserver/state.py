@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +78,14 @@ class AppState:
     def restore(self, data: Any) -> None:
         """Reset, then load a snapshot; raises SnapshotError (changing nothing) if it cannot be loaded."""
         snapshot.restore(self, data)
+        self._replaced()
+
+    async def restore_async(self, data: Any) -> None:
+        """As :meth:`restore`, with the reading and checking (scenario YAML and all) in a thread, so a
+        big snapshot does not hold up every other request; only the loading runs on the event loop."""
+        known = frozenset(s.name for s in self.scenarios)
+        loaded = await asyncio.to_thread(snapshot.check, self, data, known)
+        snapshot.load(self, loaded)
         self._replaced()
 
     def credentials(self) -> Mapping[str, list[dict[str, Any]]]:

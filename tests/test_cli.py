@@ -43,6 +43,15 @@ SERVE_FLAGS = [
     "--state-file",
     "--callback-timeout",
     "--journal-size",
+    "--control-token",
+    "--reveal-secrets",
+    "--max-body",
+    "--max-control-body",
+    "--max-calls",
+    "--head-timeout",
+    "--max-connections",
+    "--callback-allow",
+    "--autosave",
     "--log-level",
 ]
 BROKEN_SCENARIO = "name: broken\nsteps:\n  - {after: 1, state: exploded}\n"

@@ -29,6 +29,7 @@ from mockserver.core.machine import IllegalTransition, can_move
 from mockserver.core.serialize import loads_strict
 from mockserver.scenario.loader import parse_scenarios
 from mockserver.scenario.model import ScenarioError
+from mockserver.security.masking import mask_entry
 from mockserver.state import AppState
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -57,6 +58,8 @@ def guarded(handler: Handler) -> Handler:
         except MockError as exc:
             code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()  # Conflict → conflict
             return JSONResponse(error_json(code, exc.message), exc.status)
+        except RecursionError:  # input nested deeper than Python recurses, wherever it was walked
+            return JSONResponse(error_json("too_deep", "the input is nested too deeply"), 400)
 
     return endpoint
 
@@ -69,6 +72,8 @@ async def json_object(request: Request) -> dict[str, Any]:
         body = loads_strict(raw)
     except ValueError:
         raise ControlError(400, "invalid_json", "the body is not valid JSON") from None
+    except RecursionError:
+        raise ControlError(400, "invalid_json", "the body is nested too deeply") from None
     if not isinstance(body, dict):
         raise ControlError(400, "invalid_json", "the body must be a JSON object")
     return body
@@ -76,9 +81,7 @@ async def json_object(request: Request) -> dict[str, Any]:
 
 def find_call(state: AppState, ref: str) -> Call:
     """A call by its neutral id, or by its provider's id."""
-    call = state.backend.store.get(ref)
-    if call is None:
-        call = next((c for c in state.backend.calls() if c.provider_call_id == ref), None)
+    call = state.backend.store.by_ref(ref)
     if call is None:
         raise ControlError(404, "not_found", f"no call {ref!r}")
     return call
@@ -98,6 +101,7 @@ async def health(request: Request) -> Response:
             "providers": list(state.providers),
             "clock": clock_json(state),
             "calls": len(state.backend.store),
+            "evicted_calls": state.backend.store.evicted,
             "pending_events": state.scheduler.pending(),
             "internal_errors": [repr(e) for e in (*state.scheduler.errors, *state.dispatcher.handler_errors)][
                 -20:
@@ -231,8 +235,9 @@ async def inbound_sms(request: Request) -> Response:
 async def list_requests(request: Request) -> Response:
     state = state_of(request)
     provider = request.query_params.get("provider")
+    shown = journal_view(request)
     entries = [
-        e.to_json()
+        shown(e.to_json())
         for e in state.journal
         if e.kind == "request" and (provider is None or e.provider == provider)
     ]
@@ -241,7 +246,20 @@ async def list_requests(request: Request) -> Response:
 
 async def journal(request: Request) -> Response:
     state = state_of(request)
-    return JSONResponse({"entries": [e.to_json() for e in state.journal], "dropped": state.journal.dropped})
+    shown = journal_view(request)
+    return JSONResponse(
+        {"entries": [shown(e.to_json()) for e in state.journal], "dropped": state.journal.dropped}
+    )
+
+
+def journal_view(request: Request) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Journal entries with their secrets masked, unless ``?reveal=true`` or ``--reveal-secrets``."""
+    reveal = request.query_params.get("reveal", "").lower()
+    if reveal not in ("", "true", "false", "1", "0"):
+        raise ControlError(400, "invalid_filter", "reveal must be true or false")
+    if reveal in ("true", "1") or state_of(request).settings.reveal_secrets:
+        return lambda entry: entry
+    return mask_entry
 
 
 async def list_callbacks(request: Request) -> Response:
@@ -305,11 +323,15 @@ async def put_scenario(request: Request) -> Response:
     name = request.path_params["name"]
     raw = await request.body()
     try:
-        scenarios = parse_scenarios(raw.decode("utf-8"), source=f"PUT /_mock/scenarios/{name}")
+        text = raw.decode("utf-8")
+        # a big document takes a while to parse: not on the event loop, which serves everyone else
+        scenarios = await asyncio.to_thread(parse_scenarios, text, source=f"PUT /_mock/scenarios/{name}")
     except UnicodeDecodeError:
         raise ControlError(400, "invalid_scenario", "the body must be UTF-8 YAML") from None
     except ScenarioError as exc:
         raise ControlError(400, "invalid_scenario", str(exc)) from None
+    except RecursionError:
+        raise ControlError(400, "invalid_scenario", "the scenario is nested too deeply") from None
     if len(scenarios) != 1 or scenarios[0].name != name:
         raise ControlError(
             400, "invalid_scenario", f"the body must hold exactly one scenario, named {name!r}"
@@ -325,7 +347,7 @@ async def put_scenario(request: Request) -> Response:
 # -- the callback sink -------------------------------------------------------------------------
 async def sink_receive(request: Request) -> Response:
     state = state_of(request)
-    entry = await sink.received(request, state.clock.now())
+    entry = await sink.received(request, state.clock.now(), state.settings.sink_body_kept)
     return sink.reply_response(state.sinks.record(request.path_params["name"], entry))
 
 
@@ -411,7 +433,8 @@ async def take_snapshot(request: Request) -> Response:
     state = state_of(request)
     async with state.scheduler.advancing:
         await state.dispatcher.settle()
-        text = snapshot.dumps(state.snapshot())
+        data = state.snapshot()
+    text = await asyncio.to_thread(snapshot.dumps, data)  # the data is fresh: no one else holds it
     path = state.settings.state_file
     if path is not None:
         try:
@@ -427,12 +450,12 @@ async def restore_snapshot(request: Request) -> Response:
     """Reset, then load a snapshot; one that cannot be loaded answers 400 and changes nothing."""
     state = state_of(request)
     try:
-        data = loads_strict(await request.body())
+        data = await asyncio.to_thread(loads_strict, await request.body())
     except (ValueError, RecursionError):
         raise ControlError(400, "invalid_json", "the body is not valid JSON") from None
     async with state.scheduler.advancing:
         try:
-            state.restore(data)
+            await state.restore_async(data)
         except snapshot.SnapshotError as exc:
             raise ControlError(400, "invalid_snapshot", str(exc)) from None
     return JSONResponse({"status": "ok", "clock": clock_json(state), "calls": len(state.backend.store)})

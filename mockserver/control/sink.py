@@ -17,6 +17,8 @@ from starlette.responses import JSONResponse, Response
 
 from mockserver.control.schemas import iso
 
+BODY_KEPT = 64 * 1024  # bytes of a body kept per request (``--sink-body-kept``)
+
 
 @dataclass(frozen=True)
 class SinkReply:
@@ -52,8 +54,11 @@ class Sinks:
         return list(self._sinks.items())
 
 
-async def received(request: Request, at: datetime) -> dict[str, Any]:
-    body = (await request.body()).decode("utf-8", errors="replace")
+async def received(request: Request, at: datetime, kept: int = BODY_KEPT) -> dict[str, Any]:
+    """What a request brought, with at most ``kept`` bytes of its body (a cut one says ``truncated``
+    and its ``body_size``): a sink holds thousands of requests, and may be sent anything."""
+    raw = await request.body()
+    body = raw[:kept].decode("utf-8", errors="replace")
     content_type = request.headers.get("content-type", "")
     form = (
         dict(parse_qsl(body, keep_blank_values=True))
@@ -68,6 +73,7 @@ async def received(request: Request, at: datetime) -> dict[str, Any]:
         "headers": dict(request.headers),
         "body": body,
         "form": form,
+        **({"truncated": True, "body_size": len(raw)} if len(raw) > kept else {}),
     }
 
 

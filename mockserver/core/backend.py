@@ -100,7 +100,8 @@ class CallBackend:
         self.ids = ids
         self.plans = plans
         self.recording_delay = recording_delay
-        self.store = CallStore()
+        # a call whose recording is still to be made is not evicted before it is
+        self.store = CallStore(keep=lambda call_id: call_id in self._due_recordings)
         self._listeners: dict[str | None, list[Listener]] = {}
         self._presses: dict[str, list[Press]] = {}
         self._prompts: dict[str, _Prompt] = {}
@@ -127,7 +128,7 @@ class CallBackend:
         to: str | None = None,
     ) -> Iterable[Call]:
         digits = None if to is None else _digits(to)
-        for call in self.store:
+        for call in self.store if provider is None else self.store.of_provider(provider):
             if provider is not None and call.provider != provider:
                 continue
             if state is not None and call.state != state:

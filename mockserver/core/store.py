@@ -1,20 +1,65 @@
-"""In-memory store of calls: the current value of each, by neutral id and by provider id."""
+"""In-memory store of calls: the current value of each, by neutral id and by provider id.
+
+With a retention cap (``max_finished``), the oldest finished calls are evicted once more than that many
+have finished, so a long-lived server stays flat; ``evicted`` counts them and ``evicted_listeners`` hear
+of each (so what hangs off a call can go with it). A call ``keep`` says is still needed (a recording not
+yet made) waits for its turn again.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from mockserver.core.calls import Call
 
 
 class CallStore:
-    def __init__(self) -> None:
+    def __init__(self, max_finished: int = 0, keep: Callable[[str], bool] | None = None) -> None:
+        self.max_finished = max_finished  # 0: keep every call
+        self.keep = keep
+        self.evicted = 0
+        self.evicted_listeners: list[Callable[[Call], None]] = []
         self._calls: dict[str, Call] = {}
         self._by_provider_id: dict[tuple[str, str], str] = {}
+        self._by_ref: dict[str, str] = {}  # provider id alone → the first call that has it
+        self._by_provider: dict[str, dict[str, None]] = {}  # provider → its call ids, in order
+        self._finished: dict[str, None] = {}  # in the order they finished
 
     def put(self, call: Call) -> None:
+        old = self._calls.get(call.id)
+        if old is None:
+            self._by_provider.setdefault(call.provider, {})[call.id] = None
+        if old is None or old.provider_call_id != call.provider_call_id:
+            self._by_provider_id[(call.provider, call.provider_call_id)] = call.id
+            self._by_ref.setdefault(call.provider_call_id, call.id)
         self._calls[call.id] = call
-        self._by_provider_id[(call.provider, call.provider_call_id)] = call.id
+        if call.state.terminal and call.id not in self._finished:
+            self._finished[call.id] = None
+            if self.max_finished and len(self._finished) > self.max_finished:
+                self._evict()
+
+    def _evict(self) -> None:
+        for _ in range(len(self._finished)):
+            if len(self._finished) <= self.max_finished:
+                return
+            call_id = next(iter(self._finished))
+            del self._finished[call_id]
+            if self.keep is not None and self.keep(call_id):
+                self._finished[call_id] = None  # still needed: back of the queue
+                continue
+            self._remove(self._calls[call_id])
+
+    def _remove(self, call: Call) -> None:
+        del self._calls[call.id]
+        key = (call.provider, call.provider_call_id)
+        if self._by_provider_id.get(key) == call.id:
+            del self._by_provider_id[key]
+        if self._by_ref.get(call.provider_call_id) == call.id:
+            del self._by_ref[call.provider_call_id]
+        self._by_provider[call.provider].pop(call.id, None)
+        self.evicted += 1
+        for listener in self.evicted_listeners:
+            listener(call)
 
     def get(self, call_id: str) -> Call | None:
         return self._calls.get(call_id)
@@ -22,6 +67,16 @@ class CallStore:
     def by_provider_id(self, provider: str, provider_call_id: str) -> Call | None:
         call_id = self._by_provider_id.get((provider, provider_call_id))
         return None if call_id is None else self._calls[call_id]
+
+    def by_ref(self, ref: str) -> Call | None:
+        """A call by its neutral id, or else by its provider's id (whichever provider)."""
+        call = self._calls.get(ref)
+        if call is None and (call_id := self._by_ref.get(ref)) is not None:
+            call = self._calls[call_id]
+        return call
+
+    def of_provider(self, provider: str) -> list[Call]:
+        return [self._calls[i] for i in self._by_provider.get(provider, ())]
 
     def __iter__(self) -> Iterator[Call]:
         return iter(list(self._calls.values()))
@@ -32,3 +87,7 @@ class CallStore:
     def clear(self) -> None:
         self._calls.clear()
         self._by_provider_id.clear()
+        self._by_ref.clear()
+        self._by_provider.clear()
+        self._finished.clear()
+        self.evicted = 0

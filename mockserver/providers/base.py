@@ -203,3 +203,7 @@ class Provider:
 
     def reset(self) -> None:
         """Forget everything but credentials."""
+
+    def forget_call(self, call: Call) -> None:
+        """``call`` (finished) was evicted by the retention cap (``--max-calls``): drop what this
+        provider keeps for it, so a long-lived server stays flat. The default keeps everything."""

@@ -63,12 +63,14 @@ class Sink:
 class TelephonyMock:
     """Inspect and steer a running mockserver. ``TelephonyMock("http://127.0.0.1:8080")``."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 30.0, token: str | None = None) -> None:
+        """``token``: the server's control token, if it has one (``--control-token``)."""
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
         # No TLS context for plain http: loading the CA bundle costs ~80 ms per client, per test.
         verify = self._base_url.startswith("https:")
-        self._http = httpx.Client(base_url=self._base_url, timeout=timeout, verify=verify)
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        self._http = httpx.Client(base_url=self._base_url, timeout=timeout, verify=verify, headers=headers)
 
     # -- where and who ---------------------------------------------------------------------------
     @property

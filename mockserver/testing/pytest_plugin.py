@@ -110,7 +110,8 @@ def telephony_mock(telephony_mock_server: MockServer) -> Iterator[TelephonyMock]
     """The handle on the session's server, reset for this test (calls, callbacks, clock, ids)."""
     from mockserver.testing.handle import TelephonyMock
 
-    with TelephonyMock(telephony_mock_server.base_url) as mock:
+    token = telephony_mock_server.settings.control_token
+    with TelephonyMock(telephony_mock_server.base_url, token=token) as mock:
         mock.reset()
         yield mock
 

@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from mockserver.control.dashboard.hub import hub_of
 from mockserver.control.schemas import call_json, error_json
-from mockserver.core.calls import Call
+from mockserver.security.masking import mask_entry
 from mockserver.state import AppState
 
 STATIC = Path(__file__).parent / "static"
@@ -41,11 +41,6 @@ async def stream(request: Request) -> Response:
     )
 
 
-def _find(state: AppState, ref: str) -> Call | None:
-    call = state.backend.store.get(ref)
-    return call or next((c for c in state.backend.calls() if c.provider_call_id == ref), None)
-
-
 async def call_details(request: Request) -> Response:
     """Everything the page shows for one call in one answer: the call with its history, the callbacks
     it caused (with every attempt), the journal's requests that name it and its flow errors.
@@ -54,10 +49,11 @@ async def call_details(request: Request) -> Response:
     query names the call's id; the request that placed the call is not among them.
     """
     state = _state(request)
-    call = _find(state, request.path_params["id"])
+    call = state.backend.store.by_ref(request.path_params["id"])
     if call is None:
         return JSONResponse(error_json("not_found", f"no call {request.path_params['id']!r}"), 404)
     names = (call.id, call.provider_call_id)
+    shown = (lambda entry: entry) if state.settings.reveal_secrets else mask_entry
     requests: list[dict[str, Any]] = []
     flow_errors: list[dict[str, Any]] = []
     for entry in state.journal:
@@ -67,7 +63,7 @@ async def call_details(request: Request) -> Response:
             entry.call_id == call.id
             or any(n in (entry.path or "") or n.encode() in entry.raw_query for n in names)
         ):
-            requests.append(entry.to_json())
+            requests.append(shown(entry.to_json()))
     callbacks = [d.to_json() for d in state.dispatcher if d.request.call_id == call.id]
     return JSONResponse(
         {"call": call_json(call), "callbacks": callbacks, "requests": requests, "flow_errors": flow_errors}

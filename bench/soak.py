@@ -1,0 +1,89 @@
+"""Soak: calls without end against one server with the retention cap on; RSS over time.
+
+    .venv/bin/python bench/soak.py [--minutes 10] [--max-calls 2000] [--batch 200] [--sample 15]
+
+Spawns ``mockserver serve --clock virtual --max-calls N`` on loopback, then until the time is up: places
+a batch of Dillo calls (the engine benchmark's flow), advances the virtual clock two minutes so they
+finish, and every ``--sample`` seconds prints the server's RSS, its calls kept and evicted. At the end:
+RSS from the moment the cap was reached — min / median / max and the largest deviation from the
+median (the goal: within ±10 %). Bounded in time, loopback only; not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_engine_dillo import place, wait_ready
+
+from mockserver.server import free_port
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--max-calls", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--sample", type=float, default=15.0)
+    args = parser.parse_args()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "mockserver", "serve", "--clock", "virtual", "--port", str(port)]
+    command += ["--max-calls", str(args.max_calls), "--log-level", "warning"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    samples: list[tuple[float, float, int, int]] = []  # seconds, RSS MB, calls kept, evicted
+    try:
+        wait_ready(base, time.monotonic() + 15)
+        cred = httpx.get(f"{base}/_mock/credentials").json()["dillo"][0]
+        headers = {"ApiKey": cred["ApiKey"], "CustomerCode": cred["CustomerCode"]}
+        started = time.monotonic()
+        next_sample = started
+        placed = 0
+        print(f"{'s':>6} {'RSS MB':>8} {'calls':>7} {'evicted':>8} {'placed':>8}")
+        while time.monotonic() - started < args.minutes * 60:
+            asyncio.run(place(base, headers, args.batch, 8))
+            placed += args.batch
+            httpx.post(f"{base}/_mock/clock/advance", json={"seconds": 120}, timeout=600).raise_for_status()
+            if time.monotonic() >= next_sample:
+                health = httpx.get(f"{base}/_mock/health").json()
+                row = (
+                    time.monotonic() - started,
+                    rss_mb(server.pid),
+                    health["calls"],
+                    health["evicted_calls"],
+                )
+                samples.append(row)
+                print(f"{row[0]:6.0f} {row[1]:8.1f} {row[2]:7d} {row[3]:8d} {placed:8d}", flush=True)
+                next_sample += args.sample
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    capped = [rss for _, rss, _, evicted in samples if evicted > 0]
+    if len(capped) < 2:
+        print("the cap was not reached: run longer or lower --max-calls")
+        return
+    median = statistics.median(capped)
+    worst = max(abs(r - median) for r in capped) / median * 100
+    print(
+        f"RSS once capped ({len(capped)} samples): min {min(capped):.1f} / median {median:.1f} / "
+        f"max {max(capped):.1f} MB; largest deviation from the median {worst:.1f} %"
+    )
+
+
+if __name__ == "__main__":
+    main()

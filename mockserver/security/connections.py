@@ -1,0 +1,102 @@
+"""Connections that cannot exhaust the server: a deadline to send a request's head and each piece of
+its body, and a cap on open connections that drops the oldest idle one to make room.
+
+uvicorn has neither: a connection that sends nothing, or half a request head, is kept for ever, and a
+few hundred of them take every file descriptor a container allows (``ulimit -n 1024``) so nobody else
+gets in. This subclass of uvicorn's httptools protocol (the C parser it uses with ``uvicorn[standard]``)
+adds both and changes nothing on the path of a well-behaved request: two timer calls per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import time
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+#: File descriptors kept free for what is not an inbound connection: the listening socket, callbacks'
+#: outbound connections, the state file, the dashboard's static files.
+SPARE_FDS = 128
+
+
+def default_max_connections() -> int:
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 10_000
+    return max(16, min(10_000, soft - SPARE_FDS))
+
+
+def protocol_class(head_timeout: float, max_connections: int) -> type[HttpToolsProtocol]:
+    """A protocol class with these limits (uvicorn builds one protocol per connection from it)."""
+
+    class GuardedHttpToolsProtocol(HttpToolsProtocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            self._deadline: asyncio.TimerHandle | None = None
+            self.idle_since = time.monotonic()
+            super().connection_made(transport)
+            self._arm()
+            if len(self.connections) > max_connections:
+                _close_oldest_idle(self.connections, keep=self)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+            if self.cycle is not None and self.cycle.more_body:
+                self._arm()  # the first piece of the body is due within the deadline too
+
+        def on_body(self, body: bytes) -> None:
+            super().on_body(body)
+            if self._deadline is not None:
+                self._disarm()
+                self._arm()
+
+        def on_message_complete(self) -> None:
+            self._disarm()
+            super().on_message_complete()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self.idle_since = time.monotonic()
+            self._disarm()
+            self._arm()  # the next request's head (uvicorn's keep-alive timeout ends an idle one sooner)
+
+        def _arm(self) -> None:
+            self._deadline = self.loop.call_later(head_timeout, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _too_slow(self) -> None:
+            self._deadline = None
+            if self.flow.read_paused:  # the app has not taken what came yet: not the client's fault
+                self._arm()
+            elif not self.transport.is_closing():
+                self.transport.close()
+
+    return GuardedHttpToolsProtocol
+
+
+def _close_oldest_idle(connections: set[Any], keep: Any) -> None:
+    """Make room: close the connection that has waited longest without a request being served."""
+    idle = [
+        c
+        for c in connections
+        if c is not keep and (c.cycle is None or c.cycle.response_complete) and hasattr(c, "idle_since")
+    ]
+    if idle:
+        oldest = min(idle, key=lambda c: c.idle_since)
+        oldest.transport.close()
+
+
+def server_options(head_timeout: float, max_connections: int | None) -> dict[str, Any]:
+    """The ``uvicorn.Config`` options that put these limits in place."""
+    limit = max_connections if max_connections is not None else default_max_connections()
+    return {"http": protocol_class(head_timeout, limit)}
