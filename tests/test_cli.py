@@ -52,6 +52,7 @@ SERVE_FLAGS = [
     "--max-connections",
     "--callback-allow",
     "--autosave",
+    "--auto-grace",
     "--log-level",
 ]
 BROKEN_SCENARIO = "name: broken\nsteps:\n  - {after: 1, state: exploded}\n"
