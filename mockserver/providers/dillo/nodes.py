@@ -5,19 +5,19 @@ its action, its external actions, and the checks across nodes (targets exist, la
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
 from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.fields import KEYS, Fields, Hook
 from mockserver.providers.dillo.graph import (
-    NO_DIGIT,
-    NOT_EMULATED,
-    WRONG_DIGIT,
+    SPECIAL_KEYS,
     Action,
     ActionType,
+    Agent,
     Collect,
+    Conference,
     Dial,
     ExternalActionSpec,
     Hangup,
@@ -28,6 +28,7 @@ from mockserver.providers.dillo.graph import (
     Redirect,
     Say,
     Silence,
+    Storage,
 )
 
 NODE_KEY = re.compile(r"0|[1-9][0-9]{0,8}")
@@ -63,10 +64,6 @@ def parse_node(key: int, raw: Any) -> Node:
     kind = raw.get("ActionType")
     if kind is None:
         raise MissingParameter(f"{where}.ActionType is required", field=f"{where}.ActionType")
-    if kind in NOT_EMULATED:
-        raise InvalidParameter(
-            f"{where}.ActionType {kind!r} is not emulated by the mock", field=f"{where}.ActionType"
-        )
     if kind not in tuple(ActionType):
         known = ", ".join(ActionType)
         raise InvalidParameter(
@@ -79,12 +76,15 @@ def parse_node(key: int, raw: Any) -> Node:
         )
     fields = Fields(body, f"{where}.ChannelBehaviorAction")
     action = parse_action(ActionType(kind), fields)
+    # The SDK keeps OnFailureNextNode in the action (CollectAction, AgentPhoneAction); a node-level
+    # one is read too (the mock's leniency), the action's wins.
+    on_failure = fields.node("OnFailureNextNode")
     return Node(
         key=key,
         type=ActionType(kind),
         action=action,
         next_node=n.node("NextNode"),
-        on_failure=n.node("OnFailureNextNode"),
+        on_failure=on_failure if on_failure is not None else n.node("OnFailureNextNode"),
         external=parse_external(raw.get("ExternalActions"), f"{where}.ExternalActions"),
         callback=action_callback(fields),
         music_on_hold=bool(fields.boolean("CallbackPlayMusicOnHold", False)),
@@ -129,14 +129,21 @@ def parse_action(kind: ActionType, a: Fields) -> Action:
                 max_length=a.seconds("MaxLength", 60.0, low=1) or 60.0,
                 stop_on_key=a.key("StopOnKey"),
                 transcribe=a.boolean("Transcribe", None),
-                storage_period=a.choice("RecordingStoragePeriodCode", STORAGE_PERIODS, "3-M") or "3-M",
+                storage_period=storage_period(a),
                 record_callback=a.hook("RecordStatusCallback"),
                 transcribe_callback=a.hook("TranscribeStatusCallback"),
             )
         case ActionType.DIAL:
+            if "Destination" in a.data and "TelephoneNumber" not in a.data:
+                raise InvalidParameter(
+                    f"{a.name('Destination')}: a Dial's number is {a.name('TelephoneNumber')} "
+                    "(Dillo.Voice DialAction has no Destination)",
+                    field=a.name("TelephoneNumber"),
+                )
             return Dial(
-                destination=a.number("Destination", required=True) or "",
+                destination=a.number("TelephoneNumber", required=True) or "",
                 timeout=a.seconds("Timeout", 30.0, low=1, high=600) or 30.0,
+                sender=a.number("Sender"),
             )
         case ActionType.REDIRECT:
             target = a.node("Node")
@@ -145,28 +152,56 @@ def parse_action(kind: ActionType, a: Fields) -> Action:
             return Redirect(target)
         case ActionType.HANGUP:
             return Hangup()
+        case ActionType.CONFERENCE:
+            return Conference(
+                room=a.text("RoomName", required=True, max_length=200) or "",
+                record=bool(a.boolean("Record", False)),
+                storage_period=storage_period(a),
+                record_callback=a.hook("RecordStatusCallback"),
+            )
+        case ActionType.AGENT_CONFERENCE | ActionType.AGENT_PHONE:
+            return Agent(
+                name=a.text("AgentName", required=True, max_length=200) or "",
+                record=bool(a.boolean("Record", False)),
+                storage_period=storage_period(a),
+            )
+        case ActionType.STORAGE:
+            return Storage(
+                key=a.text("Key", required=True, max_length=200) or "",
+                value=a.text("Value", max_length=4000) or "",
+            )
+
+
+def storage_period(a: Fields) -> str:
+    return a.choice("RecordingStoragePeriodCode", STORAGE_PERIODS, "3-M") or "3-M"
 
 
 def parse_menu(a: Fields) -> Menu:
-    digits = a.data.get("Digits")
-    where = f"{a.where}.Digits"
-    if not isinstance(digits, dict) or not digits:
-        raise InvalidParameter(f"{where} must be a non-empty object of digits", field=where)
-    branches: dict[str, int | None] = {}
-    for key, target in digits.items():
-        if key not in KEYS and key not in (NO_DIGIT, WRONG_DIGIT):
-            raise InvalidParameter(
-                f"{where}: {key!r} is not a key (0-9, *, #, NoDigit, WrongDigit; voice words are not "
-                "emulated)",
-                field=where,
-            )
-        if not isinstance(target, dict):
-            raise InvalidParameter(f"{where}.{key} must be an object", field=f"{where}.{key}")
-        branches[key] = Fields(target, f"{where}.{key}").node("NextNode")
+    """``Digits`` (keys and the special keys) and ``Voices`` (words or phrases, plus ``NoWord`` /
+    ``WrongWord``), as the SDK's ``MenuAction`` serializes them; ``Intents`` is accepted and never
+    matched (the mock understands no intents)."""
+    branches = targets(a, "Digits", lambda key: key in KEYS or key in SPECIAL_KEYS)
+    voices = targets(a, "Voices", lambda key: bool(key.strip()) and len(key) <= 200)
+    targets(a, "Intents", lambda key: bool(key.strip()) and len(key) <= 200)
+    words = {k: t for k, t in voices.items() if k not in SPECIAL_KEYS}
+    branches.update({k: t for k, t in voices.items() if k in SPECIAL_KEYS})
+    if not branches and not words:
+        where = f"{a.where}.Digits"
+        raise InvalidParameter(f"{where} (or Voices) must be a non-empty object of options", field=where)
     default = a.key("DefaultDigit")
     if default is not None and default not in branches:
-        raise InvalidParameter(f"{a.where}.DefaultDigit {default!r} is not one of the Digits", field=where)
+        where = f"{a.where}.DefaultDigit"
+        raise InvalidParameter(f"{where} {default!r} is not one of the Digits", field=where)
+    default_word = a.text("DefaultWord", max_length=200)
+    if default_word is not None and default_word not in words:
+        where = f"{a.where}.DefaultWord"
+        raise InvalidParameter(f"{where} {default_word!r} is not one of the Voices", field=where)
     return Menu(
+        words=words,
+        exact_match=bool(a.boolean("VoicesExactMatch", True)),
+        repeat_on_no_word=bool(a.boolean("RepeatOnNoWord", False)),
+        repeat_on_wrong_word=bool(a.boolean("RepeatOnWrongWord", False)),
+        default_word=default_word,
         branches=branches,
         timeout=a.seconds("Timeout", 5.0, low=1, high=600) or 5.0,
         repeat_on_no_digit=bool(a.boolean("RepeatOnNoDigit", False)),
@@ -176,6 +211,29 @@ def parse_menu(a: Fields) -> Menu:
         default_digit=default,
         option_callback=a.hook("OptionStatusCallback"),
     )
+
+
+def targets(a: Fields, name: str, valid: Callable[[str], bool]) -> dict[str, int | None]:
+    """An object of Menu options, ``{"<option>": {"NextNode": n}, ...}`` (absent: empty)."""
+    raw = a.data.get(name)
+    where = a.name(name)
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InvalidParameter(f"{where} must be an object of options", field=where)
+    out: dict[str, int | None] = {}
+    for key, target in raw.items():
+        if not valid(key):
+            special = ", ".join(sorted(SPECIAL_KEYS))
+            raise InvalidParameter(
+                f"{where}: {key!r} is not an option (Digits: 0-9, *, #; Voices: a word or phrase; "
+                f"both may use {special})",
+                field=where,
+            )
+        if not isinstance(target, dict):
+            raise InvalidParameter(f"{where}.{key} must be an object", field=f"{where}.{key}")
+        out[key] = Fields(target, f"{where}.{key}").node("NextNode")
+    return out
 
 
 def parse_external(raw: Any, where: str) -> tuple[ExternalActionSpec, ...]:
@@ -205,6 +263,9 @@ def check_targets(nodes: Mapping[int, Node]) -> None:
         if isinstance(node.action, Menu):
             targets += [
                 (f"ChannelBehaviorAction.Digits.{k}.NextNode", t) for k, t in node.action.branches.items()
+            ]
+            targets += [
+                (f"ChannelBehaviorAction.Voices.{k}.NextNode", t) for k, t in node.action.words.items()
             ]
         if isinstance(node.action, Redirect):
             targets.append(("ChannelBehaviorAction.Node", node.action.node))

@@ -12,6 +12,10 @@ from mockserver.providers.dillo import audio, pricing
 from mockserver.providers.dillo.models import NodeRun, VoiceRecording, VoiceRequest
 from mockserver.providers.dillo.status import description, status_json
 
+#: ``CollectedDigits.ReasonForFailure`` (a Dillo.Voice property) when nothing was keyed in; Dillo's
+#: own words are unknown (mock's choice).
+NO_INPUT = "NoInput"
+
 
 def date(at: datetime | None) -> str | None:
     """ISO 8601 UTC with milliseconds and ``Z``: ``2026-01-01T09:00:07.000Z`` (mock's choice, §9.6)."""
@@ -49,7 +53,13 @@ def voice_request_json(call: Call, request: VoiceRequest) -> dict[str, Any]:
         "StatusDescription": description(call.state),
         "Recordings": [recording_json(request, r) for r in request.recordings],
         "CollectedDigits": [
-            {"Digits": c.digits, "Node": c.node, "IsSuccess": c.success} for c in request.collected
+            {
+                "Digits": c.digits,
+                "Node": c.node,
+                "IsSuccess": c.success,
+                "ReasonForFailure": None if c.success else NO_INPUT,
+            }
+            for c in request.collected
         ],
         "ExternalActions": [
             {"Label": e.label, "NodeKey": e.node, "ExternalActionId": e.send_action_id}

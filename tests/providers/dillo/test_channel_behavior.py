@@ -328,7 +328,9 @@ def test_record_true_records_the_whole_call(dillo, control) -> None:
 
 
 def test_dial_places_a_second_leg_and_goes_on_when_it_ends(dillo, control) -> None:
-    request_id = dillo.call(LONG_CALL, node("Dial", 1, Destination=ANSWERED, Timeout=30), say("welcome back"))
+    request_id = dillo.call(
+        LONG_CALL, node("Dial", 1, TelephoneNumber=ANSWERED, Timeout=30), say("welcome back")
+    )
 
     control.advance(6 + 7 + 30 + 1)
 
@@ -339,7 +341,7 @@ def test_dial_places_a_second_leg_and_goes_on_when_it_ends(dillo, control) -> No
 
 
 def test_a_dial_nobody_answers_goes_to_its_failure_node(dillo, control) -> None:
-    dial = {**node("Dial", 1, Destination=BUSY), "OnFailureNextNode": 2}
+    dial = node("Dial", 1, TelephoneNumber=BUSY, OnFailureNextNode=2)
     request_id = dillo.call(LONG_CALL, dial, say("connected"), say("busy"))
 
     control.advance(6 + 3 + 1)
@@ -349,7 +351,7 @@ def test_a_dial_nobody_answers_goes_to_its_failure_node(dillo, control) -> None:
 
 
 def test_the_leg_is_hung_up_with_the_call(dillo, control) -> None:
-    request_id = dillo.call(LONG_CALL, node("Dial", Destination=LONG_CALL))
+    request_id = dillo.call(LONG_CALL, node("Dial", TelephoneNumber=LONG_CALL))
     control.advance(20)
 
     dillo.hangup(request_id)
