@@ -182,9 +182,6 @@ class ChannelRunner:
         state.route = ",".join(str(k) for k in run.route)
         request.touch(now)
         self.api.node_event(request, node, state)
-        if state.execution_count == 1:
-            for spec in node.external:
-                self.api.fire_external_action(request, node.key, spec)
         match node.action:
             case Say(text=text):
                 return self.after(run, say_seconds(text), node, node.next_node)
@@ -201,7 +198,7 @@ class ChannelRunner:
             case Dial():
                 self.start_dial(run, node, node.action)
             case Redirect(node=target):
-                return Goto(target)
+                return Goto(node.next_node if target is None else target)
             case Hangup():
                 self.backend.hangup(run.call_id, Party.CALLER, f"Hangup node {node.key}")
             case Conference():
@@ -240,6 +237,7 @@ class ChannelRunner:
             if menu.option(key):
                 run.request.node(node.key).options[key] = at
                 run.repeats.pop(node.key, None)
+                self.fire(run, node, menu.labels.get(key))
                 await self.leave(run, node, menu.branches[key], key)
             else:
                 await self.miss(run, node, menu, WRONG_DIGIT, menu.repeat_on_wrong_digit, key)
@@ -253,6 +251,7 @@ class ChannelRunner:
             if entry is not None:
                 run.request.node(node.key).options[entry] = at
                 run.repeats.pop(node.key, None)
+                self.fire(run, node, menu.labels.get(entry))
                 await self.leave(run, node, menu.words[entry], said)
             else:
                 await self.miss(run, node, menu, WRONG_WORD, menu.repeat_on_wrong_word, said)
@@ -288,6 +287,13 @@ class ChannelRunner:
         run.repeats.pop(node.key, None)
         await self.leave(run, node, fallback(menu, branch, failure(node)), pressed)
 
+    def fire(self, run: Run, node: Node, label: str | None) -> None:
+        """The request's external action ``label`` is sent, once per call (mock's choice)."""
+        request = run.request
+        if label is None or any(e.label == label for e in request.external):
+            return
+        self.api.fire_external_action(request, node.key, request.payload.external[label])
+
     # -- Collect ---------------------------------------------------------------------------------
     def collect(self, run: Run, node: Node, collect: Collect) -> None:
         async def on_digits(pressed: str) -> None:
@@ -304,6 +310,8 @@ class ChannelRunner:
     async def collected(self, run: Run, node: Node, digits: str) -> None:
         run.request.collected.append(CollectedDigits(digits, node.key, bool(digits)))
         run.request.touch(self.backend.now())
+        if digits:
+            self.fire(run, node, node.label)
         await self.leave(run, node, node.next_node if digits else failure(node), digits)
 
     # -- Record ----------------------------------------------------------------------------------
@@ -313,6 +321,7 @@ class ChannelRunner:
         async def done() -> None:
             if self.current(run):
                 self.save_recording(run)
+                self.fire(run, node, node.label)
                 await self.leave(run, node, node.next_node)
 
         async def on_key(pressed: str) -> None:

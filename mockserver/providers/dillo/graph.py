@@ -77,6 +77,8 @@ class Menu:
     repeat_on_no_word: bool = False
     repeat_on_wrong_word: bool = False
     default_word: str | None = None
+    #: option (a key or a ``Voices`` entry) → the ``ExternalActionLabel`` its ``DigitAction`` fires
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def option(self, key: str) -> bool:
         return key in KEYS and key in self.branches
@@ -123,7 +125,10 @@ class Dial:
 
 @dataclass(frozen=True)
 class Redirect:
-    node: int
+    """``RedirectAction``: the SDK's form asks ``Url`` (``MethodType``) where to go (the node's
+    callback); the mock's own form jumps to ``Node``."""
+
+    node: int | None
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,9 @@ Action = (
 
 @dataclass(frozen=True)
 class ExternalActionSpec:
-    """An SMS or e-mail send action a node fires when it runs (``ExternalActions`` on a node)."""
+    """An SMS or e-mail send action of the request's ``ExternalActions`` (Dillo.Voice ``ExternalAction``:
+    ``{SendActionType, Label, Action}``), fired by the Menu option, Collect or Record naming its
+    ``Label`` in ``ExternalActionLabel``."""
 
     type: SendActionType
     label: str
@@ -181,7 +188,7 @@ class Node:
     action: Action
     next_node: int | None = None
     on_failure: int | None = None
-    external: tuple[ExternalActionSpec, ...] = ()
+    label: str | None = None  # ``ExternalActionLabel`` of a Collect or Record: fired when it is done
     #: the per-action ``CallbackUrl``: asked when the action is done, the flow waits for its answer
     callback: Hook | None = None
     music_on_hold: bool = False  # ``CallbackPlayMusicOnHold``: echoed, nothing is heard in the mock

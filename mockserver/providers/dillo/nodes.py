@@ -52,7 +52,6 @@ def parse_nodes(raw: Any) -> dict[int, Node]:
     if 0 not in nodes:
         raise InvalidParameter(f'{NODES}: the flow starts at node "0", which is missing', field=NODES)
     check_targets(nodes)
-    check_labels(nodes)
     return nodes
 
 
@@ -74,8 +73,19 @@ def parse_node(key: int, raw: Any) -> Node:
         raise InvalidParameter(
             f"{where}.ChannelBehaviorAction must be an object", field=f"{where}.ChannelBehaviorAction"
         )
+    if "ExternalActions" in raw:
+        raise InvalidParameter(
+            f"{where}.ExternalActions: external actions belong to the request (ExternalActions, as "
+            "Dillo.Voice sends them); a Menu option, Collect or Record fires one by ExternalActionLabel",
+            field=f"{where}.ExternalActions",
+        )
     fields = Fields(body, f"{where}.ChannelBehaviorAction")
     action = parse_action(ActionType(kind), fields)
+    fields_hook: Hook | None = (
+        redirect_hook(fields)
+        if isinstance(action, Redirect) and action.node is None
+        else action_callback(fields)
+    )
     # The SDK keeps OnFailureNextNode in the action (CollectAction, AgentPhoneAction); a node-level
     # one is read too (the mock's leniency), the action's wins.
     on_failure = fields.node("OnFailureNextNode")
@@ -85,10 +95,21 @@ def parse_node(key: int, raw: Any) -> Node:
         action=action,
         next_node=n.node("NextNode"),
         on_failure=on_failure if on_failure is not None else n.node("OnFailureNextNode"),
-        external=parse_external(raw.get("ExternalActions"), f"{where}.ExternalActions"),
-        callback=action_callback(fields),
+        label=fields.text("ExternalActionLabel", max_length=200)
+        if isinstance(action, Collect | Record)
+        else None,
+        callback=fields_hook,
         music_on_hold=bool(fields.boolean("CallbackPlayMusicOnHold", False)),
     )
+
+
+def redirect_hook(a: Fields) -> Hook:
+    """The SDK's Redirect: ``Url`` with ``MethodType`` (GET or POST; POST when absent, mock's choice)."""
+    url = a.url("Url", required=True) or ""
+    method = (a.text("MethodType") or "POST").upper()
+    if method not in ("GET", "POST"):
+        raise InvalidParameter(f"{a.name('MethodType')} must be GET or POST", field=a.name("MethodType"))
+    return Hook(url, method)
 
 
 def action_callback(a: Fields) -> Hook | None:
@@ -147,8 +168,10 @@ def parse_action(kind: ActionType, a: Fields) -> Action:
             )
         case ActionType.REDIRECT:
             target = a.node("Node")
-            if target is None:
-                raise MissingParameter(f"{a.where}.Node is required", field=f"{a.where}.Node")
+            if target is None and a.data.get("Url") is None:
+                raise MissingParameter(
+                    f"{a.where}.Url is required (or the mock's Node)", field=f"{a.where}.Url"
+                )
             return Redirect(target)
         case ActionType.HANGUP:
             return Hangup()
@@ -180,9 +203,10 @@ def parse_menu(a: Fields) -> Menu:
     """``Digits`` (keys and the special keys) and ``Voices`` (words or phrases, plus ``NoWord`` /
     ``WrongWord``), as the SDK's ``MenuAction`` serializes them; ``Intents`` is accepted and never
     matched (the mock understands no intents)."""
-    branches = targets(a, "Digits", lambda key: key in KEYS or key in SPECIAL_KEYS)
-    voices = targets(a, "Voices", lambda key: bool(key.strip()) and len(key) <= 200)
-    targets(a, "Intents", lambda key: bool(key.strip()) and len(key) <= 200)
+    labels: dict[str, str] = {}
+    branches = targets(a, "Digits", lambda key: key in KEYS or key in SPECIAL_KEYS, labels)
+    voices = targets(a, "Voices", lambda key: bool(key.strip()) and len(key) <= 200, labels)
+    targets(a, "Intents", lambda key: bool(key.strip()) and len(key) <= 200, {})
     words = {k: t for k, t in voices.items() if k not in SPECIAL_KEYS}
     branches.update({k: t for k, t in voices.items() if k in SPECIAL_KEYS})
     if not branches and not words:
@@ -202,6 +226,7 @@ def parse_menu(a: Fields) -> Menu:
         repeat_on_no_word=bool(a.boolean("RepeatOnNoWord", False)),
         repeat_on_wrong_word=bool(a.boolean("RepeatOnWrongWord", False)),
         default_word=default_word,
+        labels=labels,
         branches=branches,
         timeout=a.seconds("Timeout", 5.0, low=1, high=600) or 5.0,
         repeat_on_no_digit=bool(a.boolean("RepeatOnNoDigit", False)),
@@ -213,8 +238,11 @@ def parse_menu(a: Fields) -> Menu:
     )
 
 
-def targets(a: Fields, name: str, valid: Callable[[str], bool]) -> dict[str, int | None]:
-    """An object of Menu options, ``{"<option>": {"NextNode": n}, ...}`` (absent: empty)."""
+def targets(
+    a: Fields, name: str, valid: Callable[[str], bool], labels: dict[str, str]
+) -> dict[str, int | None]:
+    """An object of Menu options, ``{"<option>": {"NextNode": n, "ExternalActionLabel": l}, ...}``
+    (``DigitAction``; absent: empty); each option's label goes into ``labels``."""
     raw = a.data.get(name)
     where = a.name(name)
     if raw is None:
@@ -232,27 +260,54 @@ def targets(a: Fields, name: str, valid: Callable[[str], bool]) -> dict[str, int
             )
         if not isinstance(target, dict):
             raise InvalidParameter(f"{where}.{key} must be an object", field=f"{where}.{key}")
-        out[key] = Fields(target, f"{where}.{key}").node("NextNode")
+        option = Fields(target, f"{where}.{key}")
+        out[key] = option.node("NextNode")
+        label = option.text("ExternalActionLabel", max_length=200)
+        if label is not None:
+            labels[key] = label
     return out
 
 
-def parse_external(raw: Any, where: str) -> tuple[ExternalActionSpec, ...]:
+def parse_external(raw: Any) -> dict[str, ExternalActionSpec]:
+    """The request's ``ExternalActions``: ``[{SendActionType, Label, Action: {Sender, Destination,
+    Content, …}}]`` (Dillo.Voice ``ExternalAction``); labels are unique (the SDK refuses duplicates)."""
+    where = "ExternalActions"
     if raw is None:
-        return ()
+        return {}
     if not isinstance(raw, list):
         raise InvalidParameter(f"{where} must be an array", field=where)
-    specs = []
+    specs: dict[str, ExternalActionSpec] = {}
     for index, entry in enumerate(raw):
         at = f"{where}[{index}]"
         if not isinstance(entry, dict):
             raise InvalidParameter(f"{at} must be an object", field=at)
         e = Fields(entry, at)
-        kind = e.choice("ExternalActionType", (SendActionType.SMS, SendActionType.EMAIL), None)
+        kind = e.choice("SendActionType", (SendActionType.SMS, SendActionType.EMAIL), None)
         if kind is None:
-            raise MissingParameter(f"{at}.ExternalActionType is required (Sms or Email)", field=at)
-        label = e.text("ExternalActionLabel", required=True) or ""
-        specs.append(ExternalActionSpec(SendActionType(kind), label, entry))
-    return tuple(specs)
+            raise MissingParameter(f"{at}.SendActionType is required (Sms or Email)", field=at)
+        label = e.text("Label", required=True, max_length=200) or ""
+        if label in specs:
+            raise InvalidParameter(f"{where}: Label {label!r} is used twice", field=where)
+        message = e.mapping("Action")
+        specs[label] = ExternalActionSpec(SendActionType(kind), label, message)
+    return specs
+
+
+def check_labels(nodes: Mapping[int, Node], known: Mapping[str, ExternalActionSpec]) -> None:
+    """Every ``ExternalActionLabel`` names one of the request's ``ExternalActions``."""
+    for node in nodes.values():
+        used = [("ChannelBehaviorAction.ExternalActionLabel", node.label)]
+        if isinstance(node.action, Menu):
+            used += [
+                (f"ChannelBehaviorAction option {k!r} ExternalActionLabel", v) for k, v in node.action.labels.items()
+            ]
+        for name, label in used:
+            if label is not None and label not in known:
+                where = f"{NODES}.{node.key}.{name}"
+                raise InvalidParameter(
+                    f"{where}: {label!r} is not the Label of one of the request's ExternalActions",
+                    field=where,
+                )
 
 
 def check_targets(nodes: Mapping[int, Node]) -> None:
@@ -267,23 +322,10 @@ def check_targets(nodes: Mapping[int, Node]) -> None:
             targets += [
                 (f"ChannelBehaviorAction.Voices.{k}.NextNode", t) for k, t in node.action.words.items()
             ]
-        if isinstance(node.action, Redirect):
+        if isinstance(node.action, Redirect) and node.action.node is not None:
             targets.append(("ChannelBehaviorAction.Node", node.action.node))
         for name, target in targets:
             if target is not None and target not in nodes:
                 raise InvalidParameter(
                     f"{where}.{name}: node {target} does not exist", field=f"{where}.{name}"
                 )
-
-
-def check_labels(nodes: Mapping[int, Node]) -> None:
-    """External-action labels are unique in a request (the SDK refuses duplicates [D3])."""
-    seen: set[str] = set()
-    for node in nodes.values():
-        for spec in node.external:
-            if spec.label in seen:
-                where = f"{NODES}.{node.key}.ExternalActions"
-                raise InvalidParameter(
-                    f"{where}: ExternalActionLabel {spec.label!r} is used twice", field=where
-                )
-            seen.add(spec.label)

@@ -12,8 +12,8 @@ from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
 from mockserver.providers.dillo.fields import Fields, Hook
-from mockserver.providers.dillo.graph import Node
-from mockserver.providers.dillo.nodes import parse_nodes
+from mockserver.providers.dillo.graph import ExternalActionSpec, Node
+from mockserver.providers.dillo.nodes import check_labels, parse_external, parse_nodes
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class VoicePayload:
     transcribe_callback: Hook | None = None
     event_callback: Hook | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+    external: Mapping[str, ExternalActionSpec] = field(default_factory=dict)  # by Label
     raw: Mapping[str, Any] = field(default_factory=dict)  # the whole payload as sent (for snapshots)
 
 
@@ -41,6 +42,8 @@ def parse_voice(payload: Mapping[str, Any]) -> VoicePayload:
     if not isinstance(behavior, dict):
         raise InvalidParameter("ChannelBehavior must be an object", field="ChannelBehavior")
     nodes = parse_nodes(behavior.get("ChannelBehaviorNodes"))
+    external = parse_external(payload.get("ExternalActions"))
+    check_labels(nodes, external)
     return VoicePayload(
         sender=p.number("Sender", required=True) or "",
         telephone_number=p.number("TelephoneNumber", required=True) or "",
@@ -54,5 +57,6 @@ def parse_voice(payload: Mapping[str, Any]) -> VoicePayload:
         transcribe_callback=p.hook("TranscribeStatusCallback"),
         event_callback=p.hook("EventCallback"),
         data=p.mapping("Data"),
+        external=external,
         raw=payload,
     )

@@ -295,23 +295,34 @@ def menu(**action: Any) -> dict[str, Any]:
             id="redirect-dangling",
         ),
         pytest.param(
-            with_nodes(
-                n0={**SAY, "ExternalActions": [{"ExternalActionType": "Fax", "ExternalActionLabel": "a"}]}
-            ),
-            "ExternalActionType must be one of Sms, Email",
+            payload(ExternalActions=[{"SendActionType": "Fax", "Label": "a"}]),
+            "ExternalActions[0].SendActionType must be one of Sms, Email",
             id="external-type",
         ),
         pytest.param(
-            with_nodes(
-                n0={
-                    **SAY,
-                    "NextNode": 1,
-                    "ExternalActions": [{"ExternalActionType": "Sms", "ExternalActionLabel": "a"}],
-                },
-                n1={**SAY, "ExternalActions": [{"ExternalActionType": "Sms", "ExternalActionLabel": "a"}]},
+            payload(
+                ExternalActions=[
+                    {"SendActionType": "Sms", "Label": "a"},
+                    {"SendActionType": "Sms", "Label": "a"},
+                ]
             ),
-            "ExternalActionLabel 'a' is used twice",
+            "ExternalActions: Label 'a' is used twice",
             id="external-label-twice",
+        ),
+        pytest.param(
+            with_nodes(n0={"ActionType": "Collect", "ChannelBehaviorAction": {"ExternalActionLabel": "x"}}),
+            f"{NODES}.0.ChannelBehaviorAction.ExternalActionLabel: 'x' is not the Label",
+            id="external-label-unknown",
+        ),
+        pytest.param(
+            with_nodes(n0={**SAY, "ExternalActions": [{"SendActionType": "Sms", "Label": "a"}]}),
+            f"{NODES}.0.ExternalActions: external actions belong to the request",
+            id="external-actions-on-a-node",
+        ),
+        pytest.param(
+            with_nodes(n0={"ActionType": "Redirect", "ChannelBehaviorAction": {"MethodType": "PUT"}}),
+            f"{NODES}.0.ChannelBehaviorAction.Url is required",
+            id="redirect-nowhere",
         ),
         pytest.param(payload(Record="yes"), "Record must be true or false", id="record-flag"),
         pytest.param(
