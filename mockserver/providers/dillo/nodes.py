@@ -299,7 +299,8 @@ def check_labels(nodes: Mapping[int, Node], known: Mapping[str, ExternalActionSp
         used = [("ChannelBehaviorAction.ExternalActionLabel", node.label)]
         if isinstance(node.action, Menu):
             used += [
-                (f"ChannelBehaviorAction option {k!r} ExternalActionLabel", v) for k, v in node.action.labels.items()
+                (f"ChannelBehaviorAction option {k!r} ExternalActionLabel", v)
+                for k, v in node.action.labels.items()
             ]
         for name, label in used:
             if label is not None and label not in known:

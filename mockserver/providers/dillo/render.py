@@ -97,7 +97,8 @@ def runtime_fields(run: NodeRun) -> dict[str, Any]:
 
 def recording_json(request: VoiceRequest, recording: VoiceRecording) -> dict[str, Any]:
     """A ``VoiceCallRecording`` (seed 000), including the seed's lower-case
-    ``transcriptionNumberOfIntervals``."""
+    ``transcriptionNumberOfIntervals``, plus ``NumberOfIntervals`` (the recording's billed intervals:
+    a Dillo.Voice ``VoiceCallRecording`` property the docs page does not list)."""
     return {
         "FileName": recording.file_name,
         "Url": recording_url(request, recording),
@@ -111,6 +112,7 @@ def recording_json(request: VoiceRequest, recording: VoiceRecording) -> dict[str
         "TranscriptionInterval": pricing.TRANSCRIPTION_INTERVAL,
         "transcriptionNumberOfIntervals": pricing.transcription_intervals(recording),
         "RecordingStoragePeriodCode": recording.storage_period,
+        "NumberOfIntervals": pricing.intervals(recording.seconds, pricing.RECORDING_INTERVAL),
     }
 
 

@@ -275,6 +275,7 @@ def test_record_adds_a_recording_with_its_transcription(dillo, control) -> None:
         "TranscriptionInterval": 15,
         "transcriptionNumberOfIntervals": 2,
         "RecordingStoragePeriodCode": "1-Y",
+        "NumberOfIntervals": 1,  # a Dillo.Voice VoiceCallRecording property
     }
     assert isinstance(recording["Transcription"], str)
     assert recording["Transcription"]
