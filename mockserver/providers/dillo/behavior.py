@@ -335,12 +335,12 @@ class ChannelRunner:
             self.backend.schedule(run.call_id, record.max_length, done)
 
     def save_recording(self, run: Run) -> None:
-        """What the recording node (Record, or a Conference / agent node with ``Record: true``) has
-        recorded so far becomes a recording."""
+        """What the recording node (Record, or a Dial / Conference / agent node with ``Record: true``)
+        has recorded so far becomes a recording."""
         assert run.recording is not None
         (node, since), run.recording = run.recording, None
         action = node.action
-        assert isinstance(action, Record | Conference | Agent)
+        assert isinstance(action, Record | Conference | Agent | Dial)
         now = self.backend.now()
         seconds = round((now - since).total_seconds(), 3)
         if seconds <= 0:
@@ -370,6 +370,8 @@ class ChannelRunner:
     def start_dial(self, run: Run, node: Node, dial: Dial) -> None:
         leg = self.api.place_leg(run.request, dial.destination, dial.sender, dial.timeout)
         run.dial, run.leg, run.leg_answered = node, leg.id, False
+        if dial.record:
+            run.recording = (node, self.backend.now())
 
     # -- Conference, AgentConference, AgentPhone, Storage (mock's choices, dillo.md) -------------
     def conference(self, run: Run, node: Node, room: Conference) -> Goto | None:

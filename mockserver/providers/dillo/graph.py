@@ -121,6 +121,8 @@ class Dial:
     destination: str  # ``TelephoneNumber`` (Dillo.Voice ``DialAction``)
     timeout: float = 30.0
     sender: str | None = None  # the caller id the leg shows; the request's ``Sender`` if None
+    record: bool = False  # ``Record``: the node is recorded until the leg ends
+    storage_period: str = "3-M"
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,8 @@ def parse_action(kind: ActionType, a: Fields) -> Action:
                 destination=a.number("TelephoneNumber", required=True) or "",
                 timeout=a.seconds("Timeout", 30.0, low=1, high=600) or 30.0,
                 sender=a.number("Sender"),
+                record=bool(a.boolean("Record", False)),
+                storage_period=storage_period(a),
             )
         case ActionType.REDIRECT:
             target = a.node("Node")

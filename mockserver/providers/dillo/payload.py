@@ -13,7 +13,7 @@ from typing import Any
 from mockserver.core.errors import InvalidParameter, MissingParameter
 from mockserver.providers.dillo.fields import Fields, Hook
 from mockserver.providers.dillo.graph import ExternalActionSpec, Node
-from mockserver.providers.dillo.nodes import check_labels, parse_external, parse_nodes
+from mockserver.providers.dillo.nodes import STORAGE_PERIODS, check_labels, parse_external, parse_nodes
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class VoicePayload:
     raw_behavior: Mapping[str, Any]  # ChannelBehavior as sent, echoed back by the GET
     record: bool = False
     transcribe: bool = False
+    storage_period: str = "3-M"  # ``RecordingStoragePeriodCode``: of the whole-call recording
     ringing_timeout: float | None = None
     status_callback: Hook | None = None
     record_callback: Hook | None = None
@@ -51,6 +52,7 @@ def parse_voice(payload: Mapping[str, Any]) -> VoicePayload:
         raw_behavior=behavior,
         record=bool(p.boolean("Record", False)),
         transcribe=bool(p.boolean("Transcribe", False)),
+        storage_period=p.choice("RecordingStoragePeriodCode", STORAGE_PERIODS, "3-M") or "3-M",
         ringing_timeout=p.seconds("RingingTimeout", None, low=1, high=600),
         status_callback=p.hook("StatusCallback"),
         record_callback=p.hook("RecordStatusCallback"),

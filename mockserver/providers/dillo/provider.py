@@ -186,7 +186,7 @@ class Dillo(Provider):
         recording = VoiceRecording(
             file_name=f"{request.id}.wav",
             seconds=round(duration, 3),
-            storage_period="3-M",
+            storage_period=payload.storage_period,
             created_at=self.ctx.now(),
             node=None,
             transcription=self.ctx.faker.sentence() if payload.transcribe else None,

@@ -275,3 +275,25 @@ def test_a_failed_collect_says_why_in_reason_for_failure(dillo, control) -> None
 
     (entry,) = dillo.status(request_id)["CollectedDigits"]
     assert entry == {"Digits": "", "Node": 0, "IsSuccess": False, "ReasonForFailure": "NoInput"}
+
+
+def test_the_requests_storage_period_applies_to_the_whole_call_recording(dillo, control) -> None:
+    # VoiceMessagePayload.RecordingStoragePeriodCode (Dillo.Voice) sits next to Record on the request.
+    request_id = dillo.call(
+        LONG_CALL, node("Silence", Duration=10), Record=True, RecordingStoragePeriodCode="2-Y"
+    )
+
+    control.advance(6 + 10 + 1)
+
+    (recording,) = dillo.status(request_id)["Recordings"]
+    assert (recording["FileName"], recording["RecordingStoragePeriodCode"]) == (f"{request_id}.wav", "2-Y")
+
+
+def test_a_recorded_dial_records_until_its_leg_ends(dillo, control) -> None:
+    dial = node("Dial", 1, TelephoneNumber=ANSWERED, Record=True, RecordingStoragePeriodCode="6-M")
+    request_id = dillo.call(LONG_CALL, dial, say("bye"))
+
+    control.advance(6 + 7 + 30 + 1)
+
+    (recording,) = dillo.status(request_id)["Recordings"]
+    assert (recording["Duration"], recording["RecordingStoragePeriodCode"]) == (37.0, "6-M")
