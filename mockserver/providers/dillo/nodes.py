@@ -32,7 +32,7 @@ from mockserver.providers.dillo.graph import (
 )
 
 NODE_KEY = re.compile(r"0|[1-9][0-9]{0,8}")
-STORAGE_PERIODS = ("3-M", "6-M", "1-Y", "2-Y", "3-Y")  # RecordingStoragePeriod [D3]
+STORAGE_PERIODS = ("3-M", "6-M", "1-Y", "2-Y", "3-Y")  # RecordingStoragePeriod [SDK]
 MAX_NODES = 500
 NODES = "ChannelBehavior.ChannelBehaviorNodes"
 

@@ -1,4 +1,4 @@
-"""Dillo resources as JSON, with the seed's field names and casing (seed 000, dillo.md §3.2-3.3)."""
+"""Dillo resources as JSON, with the names and casing of Dillo's "Get voice call status" page ([STATUS])."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def call_duration(call: Call) -> float:
 
 
 def voice_request_json(call: Call, request: VoiceRequest) -> dict[str, Any]:
-    """``GET /api/sendaction/voice/{id}``: every field of seed 000, in its order."""
+    """``GET /api/sendaction/voice/{id}``: every field of [STATUS], in its order."""
     payload = request.payload
     return {
         "Id": request.id,
@@ -96,7 +96,7 @@ def runtime_fields(run: NodeRun) -> dict[str, Any]:
 
 
 def recording_json(request: VoiceRequest, recording: VoiceRecording) -> dict[str, Any]:
-    """A ``VoiceCallRecording`` (seed 000), including the seed's lower-case
+    """A ``VoiceCallRecording`` ([STATUS]), including its lower-case
     ``transcriptionNumberOfIntervals``, plus ``NumberOfIntervals`` (the recording's billed intervals:
     a Dillo.Voice ``VoiceCallRecording`` property the docs page does not list)."""
     return {

@@ -179,7 +179,7 @@ def test_the_default_digit_is_taken_when_nothing_is_pressed(dillo, control) -> N
 
 
 def test_a_loop_nobody_leaves_is_cut_at_the_execution_limit(dillo, control) -> None:
-    # The real client's sample [D2]: NoDigit and WrongDigit go back to the Say before the menu.
+    # The real client's sample [CLIENT]: NoDigit and WrongDigit go back to the Say before the menu.
     request_id = dillo.call(
         LONG_CALL,
         say("press 0 or 1", 1),
