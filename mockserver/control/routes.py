@@ -151,7 +151,8 @@ async def get_call(request: Request) -> Response:
 
 
 async def call_event(request: Request) -> Response:
-    """Inject what the callee does: answer, hang up, key in digits (or be busy / reject / fail)."""
+    """Inject what the callee does: answer, hang up, key in digits, say words (or be busy / reject /
+    fail)."""
     state = state_of(request)
     call = find_call(state, request.path_params["id"])
     body = await json_object(request)
@@ -174,6 +175,11 @@ async def call_event(request: Request) -> Response:
                 if not isinstance(digits, str) or not digits or any(c not in "0123456789*#" for c in digits):
                     raise ControlError(400, "invalid_event", "digits must be a string of 0-9 * #")
                 await backend.press(call.id, digits)
+            case "words":
+                words = body.get("words")
+                if not isinstance(words, str) or not words.strip() or len(words) > 1000:
+                    raise ControlError(400, "invalid_event", "words must be a non-empty string")
+                await backend.speak(call.id, words.strip())
             case "busy" | "reject" | "fail":
                 target = {
                     "busy": CallState.BUSY,
@@ -185,7 +191,7 @@ async def call_event(request: Request) -> Response:
                 raise ControlError(
                     400,
                     "invalid_event",
-                    "type must be answer, hangup, digits, busy, reject or fail",
+                    "type must be answer, hangup, digits, words, busy, reject or fail",
                 )
     except IllegalTransition as exc:
         raise ControlError(409, "illegal_transition", str(exc)) from None

@@ -54,6 +54,7 @@ class CallUpdate:
 Listener = Callable[[CallUpdate], None]
 Action = Callable[[], Awaitable[None]]
 OnDigits = Callable[[str], Awaitable[None]]
+OnWords = Callable[[str], Awaitable[None]]
 OnTimeout = Callable[[], Awaitable[None]]
 
 
@@ -85,6 +86,7 @@ class _Prompt:
     on_digits: OnDigits
     on_timeout: OnTimeout
     timers: list[Timer]
+    on_words: OnWords | None = None
 
 
 class CallBackend:
@@ -291,13 +293,21 @@ class CallBackend:
         return timer
 
     # -- the callee's keypad ---------------------------------------------------------------------
-    def ask(self, call_id: str, timeout: float, on_digits: OnDigits, on_timeout: OnTimeout) -> None:
-        """The call waits up to ``timeout`` seconds for the callee to key something in.
+    def ask(
+        self,
+        call_id: str,
+        timeout: float,
+        on_digits: OnDigits,
+        on_timeout: OnTimeout,
+        on_words: OnWords | None = None,
+    ) -> None:
+        """The call waits up to ``timeout`` seconds for the callee to key something in (or, with
+        ``on_words``, to say something).
 
         The scenario's next :class:`Press` answers it (if it comes in time); digits injected through
-        :meth:`press` answer it at once. Either way exactly one of the two callbacks runs.
+        :meth:`press` (words through :meth:`speak`) answer it at once. Exactly one callback runs.
         """
-        prompt = _Prompt(on_digits, on_timeout, [])
+        prompt = _Prompt(on_digits, on_timeout, [], on_words)
         self._prompts[call_id] = prompt
         queue = self._presses.get(call_id, [])
         scripted = queue.pop(0) if queue else None
@@ -315,6 +325,14 @@ class CallBackend:
                     await self._deliver(call_id, digits)
 
             prompt.timers.append(self.schedule(call_id, scripted.after, key_in))
+        elif scripted is not None and scripted.words and on_words is not None and scripted.after <= timeout:
+            words = scripted.words
+
+            async def speak_in() -> None:
+                if self._prompts.get(call_id) is prompt:
+                    await self._deliver_words(call_id, words)
+
+            prompt.timers.append(self.schedule(call_id, scripted.after, speak_in))
         else:
             prompt.timers.append(self.schedule(call_id, timeout, expire))
 
@@ -328,6 +346,24 @@ class CallBackend:
         else:
             self._record_digits(call_id, digits)
         return self.get(call_id)
+
+    async def speak(self, call_id: str, words: str) -> Call:
+        """The callee says ``words`` now (from the control API): heard only by a prompt that listens
+        for speech; otherwise nobody is listening and nothing happens."""
+        call = self.get(call_id)
+        if call.state is not CallState.ANSWERED:
+            raise Conflict(f"call {call_id} is {call.state}; words need an answered call")
+        prompt = self._prompts.get(call_id)
+        if prompt is not None and prompt.on_words is not None:
+            await self._deliver_words(call_id, words)
+        return self.get(call_id)
+
+    async def _deliver_words(self, call_id: str, words: str) -> None:
+        prompt = self._prompts.pop(call_id)
+        for timer in prompt.timers:
+            timer.cancel()
+        assert prompt.on_words is not None
+        await prompt.on_words(words)
 
     async def _deliver(self, call_id: str, digits: str) -> None:
         prompt = self._prompts.pop(call_id)

@@ -26,13 +26,16 @@ class Step:
 
 @dataclass(frozen=True)
 class Press:
-    """What the callee keys in when the call next asks for input, ``after`` seconds into the prompt.
+    """What the callee keys in (``digits``) or says (``words``) when the call next asks for input,
+    ``after`` seconds into the prompt.
 
-    Empty ``digits`` means the callee keys in nothing and lets the prompt time out.
+    Empty ``digits`` and ``words`` mean the callee does nothing and lets the prompt time out. Words
+    answer only a prompt that listens for speech; a keypad-only prompt hears nothing and times out.
     """
 
     after: float
     digits: str
+    words: str = ""
 
 
 @dataclass(frozen=True)

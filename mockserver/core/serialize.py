@@ -260,12 +260,15 @@ def call_from_data(data: Any, where: str) -> Call:
 
 
 def press_to_data(press: Press) -> dict[str, Any]:
-    return {"after": press.after, "digits": press.digits}
+    data: dict[str, Any] = {"after": press.after, "digits": press.digits}
+    if press.words:
+        data["words"] = press.words
+    return data
 
 
 def press_from_data(data: Any, where: str) -> Press:
     f = Fields(data, where)
-    return Press(f.number("after"), f.text("digits"))
+    return Press(f.number("after"), f.text("digits"), f.text("words", ""))
 
 
 # -- the journal -----------------------------------------------------------------------------------

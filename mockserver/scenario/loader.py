@@ -10,9 +10,10 @@ The format (one scenario per YAML document)::
       - {after: 2, state: ringing}
       - {after: 4, state: answered, by: human}      # by: human | machine
       - {after: 60, state: completed, by: callee}   # by: callee | caller
-    input:                             # what the callee keys in each time the call asks, in order
+    input:                             # what the callee keys in (or says) each time the call asks
       - {after: 2, digits: "1"}
       - {after: 3, digits: "1234#"}
+      - {after: 1, words: "yes"}       # speech: heard by prompts that listen for words
     price_per_minute: 0.02             # optional, default 0
     recording: {seconds: 25}           # optional: the call is recorded (length capped by talk time)
 """
@@ -37,7 +38,8 @@ DIGITS = re.compile(r"^[0-9*#]*$")
 TOP_KEYS = {"name", "description", "numbers", "steps", "input", "price_per_minute", "recording", "mix"}
 MIX_KEYS = {"scenario", "weight"}
 STEP_KEYS = {"after", "state", "by", "cause"}
-INPUT_KEYS = {"after", "digits"}
+INPUT_KEYS = {"after", "digits", "words"}
+MAX_WORDS = 1000
 MAX_SECONDS = 86_400.0
 
 
@@ -136,15 +138,26 @@ def _presses(r: _Reader, node: Node) -> tuple[Press, ...]:
     for index, item in enumerate(r.sequence(node, "input"), start=1):
         what = f"input {index}"
         fields = r.mapping(item, what, INPUT_KEYS)
-        if "digits" not in fields:
-            raise r.fail(item, f"{what} needs 'digits' (\"\" to key in nothing)")
+        if ("digits" in fields) == ("words" in fields):
+            raise r.fail(item, f"{what} needs 'digits' or 'words', not both (digits \"\" to do nothing)")
+        after = r.seconds(fields["after"][1], f"{what} after") if "after" in fields else 1.0
+        if "words" in fields:
+            presses.append(Press(after, "", _words(r, fields["words"][1], what)))
+            continue
         digits_node = fields["digits"][1]
         digits = r.text(digits_node, f"{what} digits")
         if not DIGITS.fullmatch(digits):
             raise r.fail(digits_node, f"{what}: digits may only be 0-9, * and #, got {digits!r}")
-        after = r.seconds(fields["after"][1], f"{what} after") if "after" in fields else 1.0
         presses.append(Press(after, digits))
     return tuple(presses)
+
+
+def _words(r: _Reader, node: Node, what: str) -> str:
+    """What the callee says: free text (a word or a phrase), at most ``MAX_WORDS`` characters."""
+    words = r.text(node, f"{what} words").strip()
+    if not words or len(words) > MAX_WORDS or any(ch in "\r\n" for ch in words):
+        raise r.fail(node, f"{what}: words must be one line of 1-{MAX_WORDS} characters, got {words!r}")
+    return words
 
 
 def _numbers(r: _Reader, node: Node) -> tuple[str, ...]:

@@ -43,7 +43,10 @@ class Scenario:
                 }
                 for s in plan.steps
             ],
-            "input": [{"after": p.after, "digits": p.digits} for p in plan.presses],
+            "input": [
+                {"after": p.after, "words": p.words} if p.words else {"after": p.after, "digits": p.digits}
+                for p in plan.presses
+            ],
             "price_per_minute": str(plan.price_per_minute),
             "recording": None if plan.recording_seconds is None else {"seconds": plan.recording_seconds},
         }

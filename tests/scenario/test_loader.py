@@ -85,6 +85,18 @@ def test_a_full_scenario_reads_into_its_plan() -> None:
     assert plan.recording_seconds == 25
 
 
+def test_an_input_entry_may_say_words_instead_of_keying_digits() -> None:
+    text = (
+        "name: talker\nsteps: [{state: initiated}]\ninput:\n"
+        "  - {after: 2, words: ' Yes, please '}\n  - {digits: '1'}\n"
+    )
+
+    (scenario,) = parse_scenarios(text)
+
+    assert scenario.plan.presses == (Press(2, "", "Yes, please"), Press(1, "1"))
+    assert scenario.to_json()["input"] == [{"after": 2, "words": "Yes, please"}, {"after": 1, "digits": "1"}]
+
+
 def test_defaults_of_a_minimal_scenario() -> None:
     (scenario,) = parse_scenarios("name: short\nsteps:\n  - {state: initiated}\n  - {state: failed}\n")
 
@@ -245,8 +257,26 @@ BAD = [
     pytest.param(
         "name: a\nsteps: [{state: initiated}]\ninput:\n  - {after: 1}\n",
         4,
-        "input 1 needs 'digits'",
+        "input 1 needs 'digits' or 'words'",
         id="input without digits",
+    ),
+    pytest.param(
+        "name: a\nsteps: [{state: initiated}]\ninput:\n  - {digits: '1', words: yes}\n",
+        4,
+        "input 1 needs 'digits' or 'words', not both",
+        id="input with digits and words",
+    ),
+    pytest.param(
+        "name: a\nsteps: [{state: initiated}]\ninput:\n  - {words: '  '}\n",
+        4,
+        "input 1: words must be one line of 1-1000 characters",
+        id="blank words",
+    ),
+    pytest.param(
+        "name: a\nsteps: [{state: initiated}]\ninput:\n  - words: [yes]\n",
+        4,
+        "input 1 words must be a string",
+        id="words not text",
     ),
     pytest.param(
         "name: a\nsteps:\n  - {state: initiated}\n  - {after: -1, state: failed}\n",

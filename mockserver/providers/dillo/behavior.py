@@ -22,8 +22,12 @@ from mockserver.core.backend import CallBackend
 from mockserver.core.calls import Call, CallState, Party
 from mockserver.providers.dillo.graph import (
     NO_DIGIT,
+    NO_WORD,
     WRONG_DIGIT,
+    WRONG_WORD,
+    Agent,
     Collect,
+    Conference,
     Dial,
     Hangup,
     Menu,
@@ -33,8 +37,10 @@ from mockserver.providers.dillo.graph import (
     Redirect,
     Say,
     Silence,
+    Storage,
 )
 from mockserver.providers.dillo.models import CollectedDigits, VoiceRecording, VoiceRequest
+from mockserver.providers.dillo.render import date
 
 if TYPE_CHECKING:
     from mockserver.providers.dillo.provider import Dillo
@@ -44,6 +50,12 @@ SAY_WORDS_PER_SECOND = 2.5
 CLIP_SECONDS = 5.0
 #: How often one node may run in one call before the mock ends the call (a loop nobody leaves).
 MAX_EXECUTIONS = 10
+#: A call alone in a conference room stays at most this long; then the flow goes on (mock's choice).
+CONFERENCE_SECONDS = 3600.0
+#: How long an agent's phone rings before the agent leg gives up (mock's choice: as a Dial's default).
+AGENT_RING_SECONDS = 30.0
+#: ``StorageKeyword`` values of Dillo.Voice 1.9.0: a ``Value`` naming one stores what it stands for.
+STORAGE_KEYWORDS = ("Id", "TelephoneNumber", "Did", "Now", "UserInput")
 
 
 def say_seconds(text: str) -> float:
@@ -76,7 +88,8 @@ class Run:
     dial: Node | None = None  # the Dial node waiting for its leg
     leg: str | None = None
     leg_answered: bool = False
-    recording: tuple[Node, datetime] | None = None  # the Record node recording now, since when
+    recording: tuple[Node, datetime] | None = None  # the node recording now, since when
+    last_input: str = ""  # the callee's last keys or words (``StorageKeyword`` UserInput)
 
 
 class ChannelRunner:
@@ -121,6 +134,8 @@ class ChannelRunner:
         elif leg.state.terminal:
             node, answered = run.dial, run.leg_answered
             run.dial = run.leg = None
+            if run.recording is not None and self.current(run):
+                self.save_recording(run)
             await self.leave(run, node, node.next_node if answered else failure(node))
 
     # -- the loop --------------------------------------------------------------------------------
@@ -167,9 +182,6 @@ class ChannelRunner:
         state.route = ",".join(str(k) for k in run.route)
         request.touch(now)
         self.api.node_event(request, node, state)
-        if state.execution_count == 1:
-            for spec in node.external:
-                self.api.fire_external_action(request, node.key, spec)
         match node.action:
             case Say(text=text):
                 return self.after(run, say_seconds(text), node, node.next_node)
@@ -186,9 +198,16 @@ class ChannelRunner:
             case Dial():
                 self.start_dial(run, node, node.action)
             case Redirect(node=target):
-                return Goto(target)
+                return Goto(node.next_node if target is None else target)
             case Hangup():
                 self.backend.hangup(run.call_id, Party.CALLER, f"Hangup node {node.key}")
+            case Conference():
+                return self.conference(run, node, node.action)
+            case Agent():
+                self.start_agent(run, node, node.action)
+            case Storage():
+                self.store(run, node, node.action)
+                return Goto(node.next_node)
         return None
 
     def after(self, run: Run, seconds: float, node: Node | None, key: int | None) -> Goto | None:
@@ -213,29 +232,52 @@ class ChannelRunner:
             if not pressed:  # nothing keyed in (an empty injection): as if the menu timed out
                 await on_timeout()
                 return
-            key, at = pressed[0], self.backend.now()
-            state = run.request.node(node.key)
-            state.pressed_at = at
-            run.request.touch(at)
+            key, at = pressed[0], self.pressed(run, node, pressed)
             self.api.send_option(run.request, node.key, key, at, menu.option_callback)
             if menu.option(key):
-                state.options[key] = at
+                run.request.node(node.key).options[key] = at
                 run.repeats.pop(node.key, None)
+                self.fire(run, node, menu.labels.get(key))
                 await self.leave(run, node, menu.branches[key], key)
             else:
                 await self.miss(run, node, menu, WRONG_DIGIT, menu.repeat_on_wrong_digit, key)
 
+        async def on_words(said: str) -> None:
+            if not self.current(run):
+                return
+            at = self.pressed(run, node, said)
+            self.api.send_option(run.request, node.key, None, at, menu.option_callback, words=said)
+            entry = menu.word(said)
+            if entry is not None:
+                run.request.node(node.key).options[entry] = at
+                run.repeats.pop(node.key, None)
+                self.fire(run, node, menu.labels.get(entry))
+                await self.leave(run, node, menu.words[entry], said)
+            else:
+                await self.miss(run, node, menu, WRONG_WORD, menu.repeat_on_wrong_word, said)
+
         async def on_timeout() -> None:
             if self.current(run):
-                await self.miss(run, node, menu, NO_DIGIT, menu.repeat_on_no_digit, None)
+                repeat = menu.repeat_on_no_digit or (menu.listens and menu.repeat_on_no_word)
+                await self.miss(run, node, menu, NO_DIGIT, repeat, None)
 
-        self.backend.ask(run.call_id, menu.timeout, on_digits, on_timeout)
+        self.backend.ask(run.call_id, menu.timeout, on_digits, on_timeout, on_words if menu.listens else None)
+
+    def pressed(self, run: Run, node: Node, what: str) -> datetime:
+        """The callee keyed in or said ``what`` at ``node`` now (``IsPressed``: "the digit was
+        pressed / the word was spoken")."""
+        at = self.backend.now()
+        run.request.node(node.key).pressed_at = at
+        run.request.touch(at)
+        run.last_input = what
+        return at
 
     async def miss(
         self, run: Run, node: Node, menu: Menu, branch: str, repeat: bool, pressed: str | None
     ) -> None:
-        """No key or a wrong key: repeat the menu (``MaxRetries`` times), else take the ``NoDigit`` /
-        ``WrongDigit`` branch, else ``DefaultDigit``, else ``OnFailureNextNode``/``NextNode``."""
+        """No answer, a wrong key or unknown words: repeat the menu (``MaxRetries`` times), else take
+        the matching special branch (``NoDigit``/``NoWord``, ``WrongDigit``, ``WrongWord``), else
+        ``DefaultDigit``/``DefaultWord``, else ``OnFailureNextNode``/``NextNode``."""
         repeats = run.repeats.get(node.key, 0)
         if repeat and repeats < menu.max_retries:
             run.repeats[node.key] = repeats + 1
@@ -243,19 +285,20 @@ class ChannelRunner:
                 await self.go(run, node.key)
             return
         run.repeats.pop(node.key, None)
-        if branch in menu.branches:
-            target = menu.branches[branch]
-        elif menu.default_digit is not None:
-            target = menu.branches[menu.default_digit]
-        else:
-            target = failure(node)
-        await self.leave(run, node, target, pressed)
+        await self.leave(run, node, fallback(menu, branch, failure(node)), pressed)
+
+    def fire(self, run: Run, node: Node, label: str | None) -> None:
+        """The request's external action ``label`` is sent, once per call (mock's choice)."""
+        request = run.request
+        if label is None or any(e.label == label for e in request.external):
+            return
+        self.api.fire_external_action(request, node.key, request.payload.external[label])
 
     # -- Collect ---------------------------------------------------------------------------------
     def collect(self, run: Run, node: Node, collect: Collect) -> None:
         async def on_digits(pressed: str) -> None:
             if self.current(run):
-                run.request.node(node.key).pressed_at = self.backend.now()
+                self.pressed(run, node, pressed)
                 await self.collected(run, node, entered_digits(pressed, collect))
 
         async def on_timeout() -> None:
@@ -267,6 +310,8 @@ class ChannelRunner:
     async def collected(self, run: Run, node: Node, digits: str) -> None:
         run.request.collected.append(CollectedDigits(digits, node.key, bool(digits)))
         run.request.touch(self.backend.now())
+        if digits:
+            self.fire(run, node, node.label)
         await self.leave(run, node, node.next_node if digits else failure(node), digits)
 
     # -- Record ----------------------------------------------------------------------------------
@@ -276,6 +321,7 @@ class ChannelRunner:
         async def done() -> None:
             if self.current(run):
                 self.save_recording(run)
+                self.fire(run, node, node.label)
                 await self.leave(run, node, node.next_node)
 
         async def on_key(pressed: str) -> None:
@@ -289,35 +335,99 @@ class ChannelRunner:
             self.backend.schedule(run.call_id, record.max_length, done)
 
     def save_recording(self, run: Run) -> None:
+        """What the recording node (Record, or a Dial / Conference / agent node with ``Record: true``)
+        has recorded so far becomes a recording."""
         assert run.recording is not None
         (node, since), run.recording = run.recording, None
-        assert isinstance(node.action, Record)
+        action = node.action
+        assert isinstance(action, Record | Conference | Agent | Dial)
         now = self.backend.now()
         seconds = round((now - since).total_seconds(), 3)
         if seconds <= 0:
             return
         payload = run.request.payload
-        transcribe = payload.transcribe if node.action.transcribe is None else node.action.transcribe
+        own = action.transcribe if isinstance(action, Record) else None
+        transcribe = payload.transcribe if own is None else own
         number = sum(1 for r in run.request.recordings if r.node == node.key) + 1
         recording = VoiceRecording(
             file_name=f"{run.request.id}-{node.key}-{number}.wav",
             seconds=seconds,
-            storage_period=node.action.storage_period,
+            storage_period=action.storage_period,
             created_at=now,
             node=node.key,
             transcription=self.api.ctx.faker.sentence() if transcribe else None,
         )
+        record_hook = action.record_callback if isinstance(action, Record | Conference) else None
+        transcribe_hook = action.transcribe_callback if isinstance(action, Record) else None
         self.api.add_recording(
             run.request,
             recording,
-            node.action.record_callback or payload.record_callback,
-            node.action.transcribe_callback or payload.transcribe_callback,
+            record_hook or payload.record_callback,
+            transcribe_hook or payload.transcribe_callback,
         )
 
     # -- Dial ------------------------------------------------------------------------------------
     def start_dial(self, run: Run, node: Node, dial: Dial) -> None:
-        leg = self.api.place_leg(run.request, dial)
+        leg = self.api.place_leg(run.request, dial.destination, dial.sender, dial.timeout)
         run.dial, run.leg, run.leg_answered = node, leg.id, False
+        if dial.record:
+            run.recording = (node, self.backend.now())
+
+    # -- Conference, AgentConference, AgentPhone, Storage (mock's choices, dillo.md) -------------
+    def conference(self, run: Run, node: Node, room: Conference) -> Goto | None:
+        """The call joins ``RoomName`` and stays there until it ends (at most an hour, then the flow
+        goes on); with ``Record`` the room is recorded."""
+        self.api.flow_note(run.call_id, f"node {node.key} joined conference room {room.room!r}")
+        if room.record:
+            run.recording = (node, self.backend.now())
+
+        async def leave_room() -> None:
+            if self.current(run):
+                if run.recording is not None:
+                    self.save_recording(run)
+                await self.leave(run, node, node.next_node)
+
+        self.backend.schedule(run.call_id, CONFERENCE_SECONDS, leave_room)
+        return None
+
+    def start_agent(self, run: Run, node: Node, agent: Agent) -> None:
+        """The agent is called on a second leg (``agent:<AgentName>``, matched to a scenario like any
+        number), as a Dial: the flow goes on when that leg ends."""
+        leg = self.api.place_leg(run.request, f"agent:{agent.name}", None, AGENT_RING_SECONDS)
+        run.dial, run.leg, run.leg_answered = node, leg.id, False
+        self.api.flow_note(run.call_id, f"node {node.key} calls agent {agent.name!r} (leg {leg.id})")
+        if agent.record:
+            run.recording = (node, self.backend.now())
+
+    def store(self, run: Run, node: Node, storage: Storage) -> None:
+        """``Key`` = ``Value``, a ``StorageKeyword`` replaced by what it stands for; shown in the
+        journal (Dillo's GET has no field for stored values)."""
+        request = run.request
+        value = {
+            "Id": request.id,
+            "TelephoneNumber": request.payload.telephone_number,
+            "Did": request.payload.sender,
+            "Now": date(self.backend.now()) or "",
+            "UserInput": run.last_input,
+        }.get(storage.value, storage.value)
+        self.api.flow_note(run.call_id, f"node {node.key} stored {storage.key!r} = {value!r}")
+
+
+def fallback(menu: Menu, branch: str, otherwise: int | None) -> int | None:
+    """Where a Menu goes on a miss (``branch``: NoDigit, WrongDigit or WrongWord): that special
+    branch (no answer: ``NoDigit``, else ``NoWord``), else ``DefaultDigit``'s / ``DefaultWord``'s
+    branch, else ``otherwise``."""
+    names = (NO_DIGIT, NO_WORD) if branch == NO_DIGIT else (branch,)
+    if branch == NO_DIGIT and not any(menu.option(k) for k in menu.branches):
+        names = (NO_WORD, NO_DIGIT)  # a menu with only words hears silence as "no word"
+    for name in names:
+        if name in menu.branches:
+            return menu.branches[name]
+    if branch != WRONG_WORD and menu.default_digit is not None:
+        return menu.branches[menu.default_digit]
+    if branch != WRONG_DIGIT and menu.default_word is not None:
+        return menu.words[menu.default_word]
+    return otherwise
 
 
 def failure(node: Node) -> int | None:

@@ -6,7 +6,8 @@ Dillo names the URLs (``StatusCallbackUrl``, ``OptionStatusCallbackUrl``, ``Reco
 - POST sends a JSON body; GET sends its top-level scalar fields as query parameters (a status
   callback also gets ``StatusCode`` from its ``Status`` object).
 - status: the whole voice request, exactly as ``GET /api/sendaction/voice/{id}`` shows it then;
-- option: ``{Id, NodeKey, Digits, Timestamp}`` when a key is pressed at a Menu;
+- option: ``{Id, NodeKey, Digits, Timestamp}`` when a key is pressed at a Menu (``Digits`` null and
+  ``Words`` added when the callee spoke);
 - record / transcribe: ``{Id, NodeKey, Recording}`` when a recording (and its transcription) is ready;
 - event (``EventCallbackUrl``): ``{Id, NodeKey, ActionType, ExecutionCount, Route, Timestamp}`` each time
   the flow runs a node;
@@ -59,8 +60,15 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def option_payload(request_id: str, node: int, digits: str, at: str | None) -> dict[str, Any]:
-    return {"Id": request_id, "NodeKey": node, "Digits": digits, "Timestamp": at}
+def option_payload(
+    request_id: str, node: int, digits: str | None, at: str | None, words: str | None = None
+) -> dict[str, Any]:
+    """A key pressed at a Menu; for a spoken answer ``Digits`` is null and ``Words`` says what was
+    heard (mock's choice)."""
+    body: dict[str, Any] = {"Id": request_id, "NodeKey": node, "Digits": digits, "Timestamp": at}
+    if words is not None:
+        body["Words"] = words
+    return body
 
 
 def recording_payload(request_id: str, node: int | None, recording: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The one renderer of Dillo's error body (mock's choice, dillo.md §9.1-9.3).
 
-Dillo documents no server error shape; its SDK surfaces ``IsSuccess`` and ``ErrorMessage`` [D3], so
+Dillo documents no server error shape; its SDK surfaces ``IsSuccess`` and ``ErrorMessage`` [SDK], so
 every error is ``{"IsSuccess": false, "ErrorMessage": "..."}`` with the HTTP status of the error kind.
 """
 

@@ -5,19 +5,19 @@ its action, its external actions, and the checks across nodes (targets exist, la
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
 from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.fields import KEYS, Fields, Hook
 from mockserver.providers.dillo.graph import (
-    NO_DIGIT,
-    NOT_EMULATED,
-    WRONG_DIGIT,
+    SPECIAL_KEYS,
     Action,
     ActionType,
+    Agent,
     Collect,
+    Conference,
     Dial,
     ExternalActionSpec,
     Hangup,
@@ -28,10 +28,11 @@ from mockserver.providers.dillo.graph import (
     Redirect,
     Say,
     Silence,
+    Storage,
 )
 
 NODE_KEY = re.compile(r"0|[1-9][0-9]{0,8}")
-STORAGE_PERIODS = ("3-M", "6-M", "1-Y", "2-Y", "3-Y")  # RecordingStoragePeriod [D3]
+STORAGE_PERIODS = ("3-M", "6-M", "1-Y", "2-Y", "3-Y")  # RecordingStoragePeriod [SDK]
 MAX_NODES = 500
 NODES = "ChannelBehavior.ChannelBehaviorNodes"
 
@@ -51,7 +52,6 @@ def parse_nodes(raw: Any) -> dict[int, Node]:
     if 0 not in nodes:
         raise InvalidParameter(f'{NODES}: the flow starts at node "0", which is missing', field=NODES)
     check_targets(nodes)
-    check_labels(nodes)
     return nodes
 
 
@@ -63,10 +63,6 @@ def parse_node(key: int, raw: Any) -> Node:
     kind = raw.get("ActionType")
     if kind is None:
         raise MissingParameter(f"{where}.ActionType is required", field=f"{where}.ActionType")
-    if kind in NOT_EMULATED:
-        raise InvalidParameter(
-            f"{where}.ActionType {kind!r} is not emulated by the mock", field=f"{where}.ActionType"
-        )
     if kind not in tuple(ActionType):
         known = ", ".join(ActionType)
         raise InvalidParameter(
@@ -77,18 +73,43 @@ def parse_node(key: int, raw: Any) -> Node:
         raise InvalidParameter(
             f"{where}.ChannelBehaviorAction must be an object", field=f"{where}.ChannelBehaviorAction"
         )
+    if "ExternalActions" in raw:
+        raise InvalidParameter(
+            f"{where}.ExternalActions: external actions belong to the request (ExternalActions, as "
+            "Dillo.Voice sends them); a Menu option, Collect or Record fires one by ExternalActionLabel",
+            field=f"{where}.ExternalActions",
+        )
     fields = Fields(body, f"{where}.ChannelBehaviorAction")
     action = parse_action(ActionType(kind), fields)
+    fields_hook: Hook | None = (
+        redirect_hook(fields)
+        if isinstance(action, Redirect) and action.node is None
+        else action_callback(fields)
+    )
+    # The SDK keeps OnFailureNextNode in the action (CollectAction, AgentPhoneAction); a node-level
+    # one is read too (the mock's leniency), the action's wins.
+    on_failure = fields.node("OnFailureNextNode")
     return Node(
         key=key,
         type=ActionType(kind),
         action=action,
         next_node=n.node("NextNode"),
-        on_failure=n.node("OnFailureNextNode"),
-        external=parse_external(raw.get("ExternalActions"), f"{where}.ExternalActions"),
-        callback=action_callback(fields),
+        on_failure=on_failure if on_failure is not None else n.node("OnFailureNextNode"),
+        label=fields.text("ExternalActionLabel", max_length=200)
+        if isinstance(action, Collect | Record)
+        else None,
+        callback=fields_hook,
         music_on_hold=bool(fields.boolean("CallbackPlayMusicOnHold", False)),
     )
+
+
+def redirect_hook(a: Fields) -> Hook:
+    """The SDK's Redirect: ``Url`` with ``MethodType`` (GET or POST; POST when absent, mock's choice)."""
+    url = a.url("Url", required=True) or ""
+    method = (a.text("MethodType") or "POST").upper()
+    if method not in ("GET", "POST"):
+        raise InvalidParameter(f"{a.name('MethodType')} must be GET or POST", field=a.name("MethodType"))
+    return Hook(url, method)
 
 
 def action_callback(a: Fields) -> Hook | None:
@@ -129,44 +150,85 @@ def parse_action(kind: ActionType, a: Fields) -> Action:
                 max_length=a.seconds("MaxLength", 60.0, low=1) or 60.0,
                 stop_on_key=a.key("StopOnKey"),
                 transcribe=a.boolean("Transcribe", None),
-                storage_period=a.choice("RecordingStoragePeriodCode", STORAGE_PERIODS, "3-M") or "3-M",
+                storage_period=storage_period(a),
                 record_callback=a.hook("RecordStatusCallback"),
                 transcribe_callback=a.hook("TranscribeStatusCallback"),
             )
         case ActionType.DIAL:
+            if "Destination" in a.data and "TelephoneNumber" not in a.data:
+                raise InvalidParameter(
+                    f"{a.name('Destination')}: a Dial's number is {a.name('TelephoneNumber')} "
+                    "(Dillo.Voice DialAction has no Destination)",
+                    field=a.name("TelephoneNumber"),
+                )
             return Dial(
-                destination=a.number("Destination", required=True) or "",
+                destination=a.number("TelephoneNumber", required=True) or "",
                 timeout=a.seconds("Timeout", 30.0, low=1, high=600) or 30.0,
+                sender=a.number("Sender"),
+                record=bool(a.boolean("Record", False)),
+                storage_period=storage_period(a),
             )
         case ActionType.REDIRECT:
             target = a.node("Node")
-            if target is None:
-                raise MissingParameter(f"{a.where}.Node is required", field=f"{a.where}.Node")
+            if target is None and a.data.get("Url") is None:
+                raise MissingParameter(
+                    f"{a.where}.Url is required (or the mock's Node)", field=f"{a.where}.Url"
+                )
             return Redirect(target)
         case ActionType.HANGUP:
             return Hangup()
+        case ActionType.CONFERENCE:
+            return Conference(
+                room=a.text("RoomName", required=True, max_length=200) or "",
+                record=bool(a.boolean("Record", False)),
+                storage_period=storage_period(a),
+                record_callback=a.hook("RecordStatusCallback"),
+            )
+        case ActionType.AGENT_CONFERENCE | ActionType.AGENT_PHONE:
+            return Agent(
+                name=a.text("AgentName", required=True, max_length=200) or "",
+                record=bool(a.boolean("Record", False)),
+                storage_period=storage_period(a),
+            )
+        case ActionType.STORAGE:
+            return Storage(
+                key=a.text("Key", required=True, max_length=200) or "",
+                value=a.text("Value", max_length=4000) or "",
+            )
+
+
+def storage_period(a: Fields) -> str:
+    return a.choice("RecordingStoragePeriodCode", STORAGE_PERIODS, "3-M") or "3-M"
 
 
 def parse_menu(a: Fields) -> Menu:
-    digits = a.data.get("Digits")
-    where = f"{a.where}.Digits"
-    if not isinstance(digits, dict) or not digits:
-        raise InvalidParameter(f"{where} must be a non-empty object of digits", field=where)
-    branches: dict[str, int | None] = {}
-    for key, target in digits.items():
-        if key not in KEYS and key not in (NO_DIGIT, WRONG_DIGIT):
-            raise InvalidParameter(
-                f"{where}: {key!r} is not a key (0-9, *, #, NoDigit, WrongDigit; voice words are not "
-                "emulated)",
-                field=where,
-            )
-        if not isinstance(target, dict):
-            raise InvalidParameter(f"{where}.{key} must be an object", field=f"{where}.{key}")
-        branches[key] = Fields(target, f"{where}.{key}").node("NextNode")
+    """``Digits`` (keys and the special keys) and ``Voices`` (words or phrases, plus ``NoWord`` /
+    ``WrongWord``), as the SDK's ``MenuAction`` serializes them; ``Intents`` is accepted and never
+    matched (the mock understands no intents)."""
+    labels: dict[str, str] = {}
+    branches = targets(a, "Digits", lambda key: key in KEYS or key in SPECIAL_KEYS, labels)
+    voices = targets(a, "Voices", lambda key: bool(key.strip()) and len(key) <= 200, labels)
+    targets(a, "Intents", lambda key: bool(key.strip()) and len(key) <= 200, {})
+    words = {k: t for k, t in voices.items() if k not in SPECIAL_KEYS}
+    branches.update({k: t for k, t in voices.items() if k in SPECIAL_KEYS})
+    if not branches and not words:
+        where = f"{a.where}.Digits"
+        raise InvalidParameter(f"{where} (or Voices) must be a non-empty object of options", field=where)
     default = a.key("DefaultDigit")
     if default is not None and default not in branches:
-        raise InvalidParameter(f"{a.where}.DefaultDigit {default!r} is not one of the Digits", field=where)
+        where = f"{a.where}.DefaultDigit"
+        raise InvalidParameter(f"{where} {default!r} is not one of the Digits", field=where)
+    default_word = a.text("DefaultWord", max_length=200)
+    if default_word is not None and default_word not in words:
+        where = f"{a.where}.DefaultWord"
+        raise InvalidParameter(f"{where} {default_word!r} is not one of the Voices", field=where)
     return Menu(
+        words=words,
+        exact_match=bool(a.boolean("VoicesExactMatch", True)),
+        repeat_on_no_word=bool(a.boolean("RepeatOnNoWord", False)),
+        repeat_on_wrong_word=bool(a.boolean("RepeatOnWrongWord", False)),
+        default_word=default_word,
+        labels=labels,
         branches=branches,
         timeout=a.seconds("Timeout", 5.0, low=1, high=600) or 5.0,
         repeat_on_no_digit=bool(a.boolean("RepeatOnNoDigit", False)),
@@ -178,23 +240,77 @@ def parse_menu(a: Fields) -> Menu:
     )
 
 
-def parse_external(raw: Any, where: str) -> tuple[ExternalActionSpec, ...]:
+def targets(
+    a: Fields, name: str, valid: Callable[[str], bool], labels: dict[str, str]
+) -> dict[str, int | None]:
+    """An object of Menu options, ``{"<option>": {"NextNode": n, "ExternalActionLabel": l}, ...}``
+    (``DigitAction``; absent: empty); each option's label goes into ``labels``."""
+    raw = a.data.get(name)
+    where = a.name(name)
     if raw is None:
-        return ()
+        return {}
+    if not isinstance(raw, dict):
+        raise InvalidParameter(f"{where} must be an object of options", field=where)
+    out: dict[str, int | None] = {}
+    for key, target in raw.items():
+        if not valid(key):
+            special = ", ".join(sorted(SPECIAL_KEYS))
+            raise InvalidParameter(
+                f"{where}: {key!r} is not an option (Digits: 0-9, *, #; Voices: a word or phrase; "
+                f"both may use {special})",
+                field=where,
+            )
+        if not isinstance(target, dict):
+            raise InvalidParameter(f"{where}.{key} must be an object", field=f"{where}.{key}")
+        option = Fields(target, f"{where}.{key}")
+        out[key] = option.node("NextNode")
+        label = option.text("ExternalActionLabel", max_length=200)
+        if label is not None:
+            labels[key] = label
+    return out
+
+
+def parse_external(raw: Any) -> dict[str, ExternalActionSpec]:
+    """The request's ``ExternalActions``: ``[{SendActionType, Label, Action: {Sender, Destination,
+    Content, …}}]`` (Dillo.Voice ``ExternalAction``); labels are unique (the SDK refuses duplicates)."""
+    where = "ExternalActions"
+    if raw is None:
+        return {}
     if not isinstance(raw, list):
         raise InvalidParameter(f"{where} must be an array", field=where)
-    specs = []
+    specs: dict[str, ExternalActionSpec] = {}
     for index, entry in enumerate(raw):
         at = f"{where}[{index}]"
         if not isinstance(entry, dict):
             raise InvalidParameter(f"{at} must be an object", field=at)
         e = Fields(entry, at)
-        kind = e.choice("ExternalActionType", (SendActionType.SMS, SendActionType.EMAIL), None)
+        kind = e.choice("SendActionType", (SendActionType.SMS, SendActionType.EMAIL), None)
         if kind is None:
-            raise MissingParameter(f"{at}.ExternalActionType is required (Sms or Email)", field=at)
-        label = e.text("ExternalActionLabel", required=True) or ""
-        specs.append(ExternalActionSpec(SendActionType(kind), label, entry))
-    return tuple(specs)
+            raise MissingParameter(f"{at}.SendActionType is required (Sms or Email)", field=at)
+        label = e.text("Label", required=True, max_length=200) or ""
+        if label in specs:
+            raise InvalidParameter(f"{where}: Label {label!r} is used twice", field=where)
+        message = e.mapping("Action")
+        specs[label] = ExternalActionSpec(SendActionType(kind), label, message)
+    return specs
+
+
+def check_labels(nodes: Mapping[int, Node], known: Mapping[str, ExternalActionSpec]) -> None:
+    """Every ``ExternalActionLabel`` names one of the request's ``ExternalActions``."""
+    for node in nodes.values():
+        used = [("ChannelBehaviorAction.ExternalActionLabel", node.label)]
+        if isinstance(node.action, Menu):
+            used += [
+                (f"ChannelBehaviorAction option {k!r} ExternalActionLabel", v)
+                for k, v in node.action.labels.items()
+            ]
+        for name, label in used:
+            if label is not None and label not in known:
+                where = f"{NODES}.{node.key}.{name}"
+                raise InvalidParameter(
+                    f"{where}: {label!r} is not the Label of one of the request's ExternalActions",
+                    field=where,
+                )
 
 
 def check_targets(nodes: Mapping[int, Node]) -> None:
@@ -206,23 +322,13 @@ def check_targets(nodes: Mapping[int, Node]) -> None:
             targets += [
                 (f"ChannelBehaviorAction.Digits.{k}.NextNode", t) for k, t in node.action.branches.items()
             ]
-        if isinstance(node.action, Redirect):
+            targets += [
+                (f"ChannelBehaviorAction.Voices.{k}.NextNode", t) for k, t in node.action.words.items()
+            ]
+        if isinstance(node.action, Redirect) and node.action.node is not None:
             targets.append(("ChannelBehaviorAction.Node", node.action.node))
         for name, target in targets:
             if target is not None and target not in nodes:
                 raise InvalidParameter(
                     f"{where}.{name}: node {target} does not exist", field=f"{where}.{name}"
                 )
-
-
-def check_labels(nodes: Mapping[int, Node]) -> None:
-    """External-action labels are unique in a request (the SDK refuses duplicates [D3])."""
-    seen: set[str] = set()
-    for node in nodes.values():
-        for spec in node.external:
-            if spec.label in seen:
-                where = f"{NODES}.{node.key}.ExternalActions"
-                raise InvalidParameter(
-                    f"{where}: ExternalActionLabel {spec.label!r} is used twice", field=where
-                )
-            seen.add(spec.label)

@@ -12,8 +12,8 @@ from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
 from mockserver.providers.dillo.fields import Fields, Hook
-from mockserver.providers.dillo.graph import Node
-from mockserver.providers.dillo.nodes import parse_nodes
+from mockserver.providers.dillo.graph import ExternalActionSpec, Node
+from mockserver.providers.dillo.nodes import STORAGE_PERIODS, check_labels, parse_external, parse_nodes
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,14 @@ class VoicePayload:
     raw_behavior: Mapping[str, Any]  # ChannelBehavior as sent, echoed back by the GET
     record: bool = False
     transcribe: bool = False
+    storage_period: str = "3-M"  # ``RecordingStoragePeriodCode``: of the whole-call recording
     ringing_timeout: float | None = None
     status_callback: Hook | None = None
     record_callback: Hook | None = None
     transcribe_callback: Hook | None = None
     event_callback: Hook | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+    external: Mapping[str, ExternalActionSpec] = field(default_factory=dict)  # by Label
     raw: Mapping[str, Any] = field(default_factory=dict)  # the whole payload as sent (for snapshots)
 
 
@@ -41,6 +43,8 @@ def parse_voice(payload: Mapping[str, Any]) -> VoicePayload:
     if not isinstance(behavior, dict):
         raise InvalidParameter("ChannelBehavior must be an object", field="ChannelBehavior")
     nodes = parse_nodes(behavior.get("ChannelBehaviorNodes"))
+    external = parse_external(payload.get("ExternalActions"))
+    check_labels(nodes, external)
     return VoicePayload(
         sender=p.number("Sender", required=True) or "",
         telephone_number=p.number("TelephoneNumber", required=True) or "",
@@ -48,11 +52,13 @@ def parse_voice(payload: Mapping[str, Any]) -> VoicePayload:
         raw_behavior=behavior,
         record=bool(p.boolean("Record", False)),
         transcribe=bool(p.boolean("Transcribe", False)),
+        storage_period=p.choice("RecordingStoragePeriodCode", STORAGE_PERIODS, "3-M") or "3-M",
         ringing_timeout=p.seconds("RingingTimeout", None, low=1, high=600),
         status_callback=p.hook("StatusCallback"),
         record_callback=p.hook("RecordStatusCallback"),
         transcribe_callback=p.hook("TranscribeStatusCallback"),
         event_callback=p.hook("EventCallback"),
         data=p.mapping("Data"),
+        external=external,
         raw=payload,
     )

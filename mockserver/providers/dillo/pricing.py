@@ -2,7 +2,7 @@
 
 The call itself is billed per second at the scenario's ``price_per_minute``, as for every provider;
 recordings and transcriptions per started interval, as the ``Interval`` / ``TranscriptionInterval``
-fields of ``VoiceCallRecording`` suggest [D0].
+fields of ``VoiceCallRecording`` suggest [STATUS].
 """
 
 from __future__ import annotations

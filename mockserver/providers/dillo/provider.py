@@ -19,7 +19,7 @@ from mockserver.providers.dillo.behavior import ChannelRunner
 from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.errors import render_error
 from mockserver.providers.dillo.fields import E164, Hook
-from mockserver.providers.dillo.graph import Dial, ExternalActionSpec, Node
+from mockserver.providers.dillo.graph import ExternalActionSpec, Node
 from mockserver.providers.dillo.models import (
     Customer,
     DilloState,
@@ -116,17 +116,18 @@ class Dillo(Provider):
         action = self.create_send_action(spec.type, request.customer_code, spec.payload, request.id)
         request.external.append(ExternalAction(spec.label, node, action.id))
 
-    def place_leg(self, request: VoiceRequest, dial: Dial) -> Call:
-        """A Dial node's second leg: its own call, lifecycle and scenario, with the A leg as parent."""
+    def place_leg(self, request: VoiceRequest, to: str, sender: str | None, timeout: float) -> Call:
+        """A Dial (or agent) node's second leg: its own call, lifecycle and scenario, with the A leg
+        as parent."""
         leg = self.ctx.backend.place(
             PlaceCall(
                 provider=self.name,
                 account=request.customer_code,
-                from_=request.payload.sender,
-                to=dial.destination,
+                from_=sender or request.payload.sender,
+                to=to,
                 provider_call_id=self.ctx.ids.uuid(),
                 parent_id=request.call_id,
-                ring_timeout=dial.timeout,
+                ring_timeout=timeout,
             )
         )
         self.state.legs[leg.id] = request.call_id
@@ -185,7 +186,7 @@ class Dillo(Provider):
         recording = VoiceRecording(
             file_name=f"{request.id}.wav",
             seconds=round(duration, 3),
-            storage_period="3-M",
+            storage_period=payload.storage_period,
             created_at=self.ctx.now(),
             node=None,
             transcription=self.ctx.faker.sentence() if payload.transcribe else None,
@@ -230,10 +231,21 @@ class Dillo(Provider):
         return target
 
     def send_option(
-        self, request: VoiceRequest, node: int, digits: str, at: datetime, hook: Hook | None
+        self,
+        request: VoiceRequest,
+        node: int,
+        digits: str | None,
+        at: datetime,
+        hook: Hook | None,
+        words: str | None = None,
     ) -> None:
         if hook is not None:
-            self.send(request, hook, callbacks.option_payload(request.id, node, digits, date(at)))
+            self.send(request, hook, callbacks.option_payload(request.id, node, digits, date(at), words))
+
+    def flow_note(self, call_id: str, detail: str) -> None:
+        """Record what the flow did that no Dillo resource shows (a conference joined, a value
+        stored): ``kind: "flow"`` in ``/_mock/journal``."""
+        self.ctx.journal.record("flow", self.ctx.now(), self.name, call_id=call_id, detail=detail)
 
 
 def _text(body: Mapping[str, Any], name: str) -> str | None:

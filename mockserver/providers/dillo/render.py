@@ -1,4 +1,4 @@
-"""Dillo resources as JSON, with the seed's field names and casing (seed 000, dillo.md §3.2-3.3)."""
+"""Dillo resources as JSON, with the names and casing of Dillo's "Get voice call status" page ([STATUS])."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from mockserver.core.calls import Call
 from mockserver.providers.dillo import audio, pricing
 from mockserver.providers.dillo.models import NodeRun, VoiceRecording, VoiceRequest
 from mockserver.providers.dillo.status import description, status_json
+
+#: ``CollectedDigits.ReasonForFailure`` (a Dillo.Voice property) when nothing was keyed in; Dillo's
+#: own words are unknown (mock's choice).
+NO_INPUT = "NoInput"
 
 
 def date(at: datetime | None) -> str | None:
@@ -30,7 +34,7 @@ def call_duration(call: Call) -> float:
 
 
 def voice_request_json(call: Call, request: VoiceRequest) -> dict[str, Any]:
-    """``GET /api/sendaction/voice/{id}``: every field of seed 000, in its order."""
+    """``GET /api/sendaction/voice/{id}``: every field of [STATUS], in its order."""
     payload = request.payload
     return {
         "Id": request.id,
@@ -49,7 +53,13 @@ def voice_request_json(call: Call, request: VoiceRequest) -> dict[str, Any]:
         "StatusDescription": description(call.state),
         "Recordings": [recording_json(request, r) for r in request.recordings],
         "CollectedDigits": [
-            {"Digits": c.digits, "Node": c.node, "IsSuccess": c.success} for c in request.collected
+            {
+                "Digits": c.digits,
+                "Node": c.node,
+                "IsSuccess": c.success,
+                "ReasonForFailure": None if c.success else NO_INPUT,
+            }
+            for c in request.collected
         ],
         "ExternalActions": [
             {"Label": e.label, "NodeKey": e.node, "ExternalActionId": e.send_action_id}
@@ -86,8 +96,9 @@ def runtime_fields(run: NodeRun) -> dict[str, Any]:
 
 
 def recording_json(request: VoiceRequest, recording: VoiceRecording) -> dict[str, Any]:
-    """A ``VoiceCallRecording`` (seed 000), including the seed's lower-case
-    ``transcriptionNumberOfIntervals``."""
+    """A ``VoiceCallRecording`` ([STATUS]), including its lower-case
+    ``transcriptionNumberOfIntervals``, plus ``NumberOfIntervals`` (the recording's billed intervals:
+    a Dillo.Voice ``VoiceCallRecording`` property the docs page does not list)."""
     return {
         "FileName": recording.file_name,
         "Url": recording_url(request, recording),
@@ -101,6 +112,7 @@ def recording_json(request: VoiceRequest, recording: VoiceRecording) -> dict[str
         "TranscriptionInterval": pricing.TRANSCRIPTION_INTERVAL,
         "transcriptionNumberOfIntervals": pricing.transcription_intervals(recording),
         "RecordingStoragePeriodCode": recording.storage_period,
+        "NumberOfIntervals": pricing.intervals(recording.seconds, pricing.RECORDING_INTERVAL),
     }
 
 

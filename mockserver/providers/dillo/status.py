@@ -1,7 +1,7 @@
 """Dillo's status codes: the whole table in one place (mock's choice, dillo.md §4 and §9.4).
 
 Dillo documents the shape ``{PrimaryStatus: {Code, Description}, SecondaryStatus: {...}, StatusCode}``
-but not the codes. Real client code polls until ``PrimaryStatus.Code == 200`` ("finished") [D2], so
+but not the codes. Real client code polls until ``PrimaryStatus.Code == 200`` ("finished") [CLIENT], so
 the codes are HTTP-like. Everything else here is the mock's choice; swap this table if real codes
 surface.
 """
@@ -26,7 +26,7 @@ class VoiceStatus:
 # Primary: where the request is in its processing.
 QUEUED = VoiceStatus(100, "Queued")
 PROCESSING = VoiceStatus(102, "Processing")
-COMPLETED = VoiceStatus(200, "Completed")  # observed: the call is over [D2]
+COMPLETED = VoiceStatus(200, "Completed")  # observed: the call is over [CLIENT]
 
 # Secondary: the call's outcome so far.
 NONE = VoiceStatus(0, "None")
@@ -55,7 +55,7 @@ TABLE: dict[CallState, tuple[VoiceStatus, VoiceStatus]] = {
 
 
 def status_code(state: CallState) -> str:
-    """``"<primary>.<secondary>"``, e.g. ``"200.486"`` (the SDK's ``"{0}.{1}"`` format [D3])."""
+    """``"<primary>.<secondary>"``, e.g. ``"200.486"`` (the SDK's ``"{0}.{1}"`` format [SDK])."""
     primary, secondary = TABLE[state]
     return f"{primary.code}.{secondary.code}"
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from mockserver.testing.receiver import Reply
+
 LONG_CALL, IVR, ANSWERED, BUSY = "+15550000007", "+15550000006", "+442079460123", "+15550000001"
 
 
@@ -177,7 +179,7 @@ def test_the_default_digit_is_taken_when_nothing_is_pressed(dillo, control) -> N
 
 
 def test_a_loop_nobody_leaves_is_cut_at_the_execution_limit(dillo, control) -> None:
-    # The real client's sample [D2]: NoDigit and WrongDigit go back to the Say before the menu.
+    # The real client's sample [CLIENT]: NoDigit and WrongDigit go back to the Say before the menu.
     request_id = dillo.call(
         LONG_CALL,
         say("press 0 or 1", 1),
@@ -214,7 +216,9 @@ def test_collect_keeps_the_digits_before_the_finish_key(dillo, control) -> None:
     control.advance(30)
 
     status = dillo.status(request_id)
-    assert status["CollectedDigits"] == [{"Digits": "1234", "Node": 1, "IsSuccess": True}]
+    assert status["CollectedDigits"] == [
+        {"Digits": "1234", "Node": 1, "IsSuccess": True, "ReasonForFailure": None}
+    ]
     nodes = dillo.nodes(request_id)
     assert (nodes["1"]["IsPressed"], nodes["1"]["Timestamp"], nodes["2"]["Route"]) == (True, at(11), "0,1,2")
     assert control.call(request_id)["digits"] == "11234#"
@@ -226,7 +230,9 @@ def test_collect_stops_at_number_of_digits(dillo, control) -> None:
 
     control.http.post(f"/_mock/calls/{request_id}/events", json={"type": "digits", "digits": "987"})
 
-    assert dillo.status(request_id)["CollectedDigits"] == [{"Digits": "98", "Node": 0, "IsSuccess": True}]
+    assert dillo.status(request_id)["CollectedDigits"] == [
+        {"Digits": "98", "Node": 0, "IsSuccess": True, "ReasonForFailure": None}
+    ]
 
 
 def test_collect_without_input_fails_to_its_failure_node(dillo, control) -> None:
@@ -235,7 +241,9 @@ def test_collect_without_input_fails_to_its_failure_node(dillo, control) -> None
 
     control.advance(6 + 5 + 1)
 
-    assert dillo.status(request_id)["CollectedDigits"] == [{"Digits": "", "Node": 0, "IsSuccess": False}]
+    assert dillo.status(request_id)["CollectedDigits"] == [
+        {"Digits": "", "Node": 0, "IsSuccess": False, "ReasonForFailure": "NoInput"}
+    ]
     assert dillo.nodes(request_id)["2"]["Route"] == "0,2"
 
 
@@ -267,6 +275,7 @@ def test_record_adds_a_recording_with_its_transcription(dillo, control) -> None:
         "TranscriptionInterval": 15,
         "transcriptionNumberOfIntervals": 2,
         "RecordingStoragePeriodCode": "1-Y",
+        "NumberOfIntervals": 1,  # a Dillo.Voice VoiceCallRecording property
     }
     assert isinstance(recording["Transcription"], str)
     assert recording["Transcription"]
@@ -328,7 +337,9 @@ def test_record_true_records_the_whole_call(dillo, control) -> None:
 
 
 def test_dial_places_a_second_leg_and_goes_on_when_it_ends(dillo, control) -> None:
-    request_id = dillo.call(LONG_CALL, node("Dial", 1, Destination=ANSWERED, Timeout=30), say("welcome back"))
+    request_id = dillo.call(
+        LONG_CALL, node("Dial", 1, TelephoneNumber=ANSWERED, Timeout=30), say("welcome back")
+    )
 
     control.advance(6 + 7 + 30 + 1)
 
@@ -339,7 +350,7 @@ def test_dial_places_a_second_leg_and_goes_on_when_it_ends(dillo, control) -> No
 
 
 def test_a_dial_nobody_answers_goes_to_its_failure_node(dillo, control) -> None:
-    dial = {**node("Dial", 1, Destination=BUSY), "OnFailureNextNode": 2}
+    dial = node("Dial", 1, TelephoneNumber=BUSY, OnFailureNextNode=2)
     request_id = dillo.call(LONG_CALL, dial, say("connected"), say("busy"))
 
     control.advance(6 + 3 + 1)
@@ -349,7 +360,7 @@ def test_a_dial_nobody_answers_goes_to_its_failure_node(dillo, control) -> None:
 
 
 def test_the_leg_is_hung_up_with_the_call(dillo, control) -> None:
-    request_id = dillo.call(LONG_CALL, node("Dial", Destination=LONG_CALL))
+    request_id = dillo.call(LONG_CALL, node("Dial", TelephoneNumber=LONG_CALL))
     control.advance(20)
 
     dillo.hangup(request_id)
@@ -362,26 +373,38 @@ def test_the_leg_is_hung_up_with_the_call(dillo, control) -> None:
 
 
 def test_external_actions_fire_once_and_are_listed_with_their_send_action_id(dillo, control) -> None:
-    sms = {
-        "ExternalActionType": "Sms",
-        "ExternalActionLabel": "confirm",
-        "Text": "See you",
-        "TelephoneNumber": LONG_CALL,
-    }
-    mail = {"ExternalActionType": "Email", "ExternalActionLabel": "notify", "Subject": "Call", "Text": "done"}
+    # Dillo.Voice's shape: the request lists ExternalActions {SendActionType, Label, Action}; a Menu
+    # option (DigitAction), a Collect or a Record fires one by ExternalActionLabel.
+    sms = {"SendActionType": "Sms", "Label": "confirm", "Action": {"Destination": IVR, "Content": "See you"}}
+    mail = {"SendActionType": "Email", "Label": "notify", "Action": {"Subject": "Call", "Content": "done"}}
     request_id = dillo.call(
-        LONG_CALL,
-        {**say("hi", 1), "ExternalActions": [sms]},
-        {**menu(Digits={"1": {"NextNode": 2}}, RepeatOnNoDigit=True, Timeout=5), "ExternalActions": [mail]},
-        say("bye"),
+        IVR,  # presses 1 at the first prompt, then 1234# at the second
+        say("hi", 1),
+        menu(Digits={"1": {"NextNode": 2, "ExternalActionLabel": "confirm"}, "NoDigit": {"NextNode": 1}}),
+        node("Collect", 3, Timeout=10, FinishOnKey="#", ExternalActionLabel="notify"),
+        node("Menu", Digits={"1": {"NextNode": 1, "ExternalActionLabel": "confirm"}}, Timeout=5),
+        ExternalActions=[sms, mail],
     )
 
     control.advance(60)
 
     actions = dillo.status(request_id)["ExternalActions"]
-    assert [(a["Label"], a["NodeKey"]) for a in actions] == [("confirm", 0), ("notify", 1)]
+    assert [(a["Label"], a["NodeKey"]) for a in actions] == [("confirm", 1), ("notify", 2)]
     assert all(len(a["ExternalActionId"]) == 36 for a in actions)
     assert len({a["ExternalActionId"] for a in actions} | {request_id}) == 3
+
+
+def test_the_sdks_redirect_asks_its_url_where_to_go(dillo, control, receiver) -> None:
+    receiver.reply("/where", Reply(body=b'{"NextNode": 2}'))
+    redirect = node("Redirect", 1, Url=receiver.url("/where"), MethodType="GET", PlayMusicOnHold=True)
+    request_id = dillo.call(LONG_CALL, redirect, say("planned"), say("chosen"))
+
+    control.advance(6 + 2)
+
+    (asked,) = receiver.requests("/where")
+    assert asked.method == "GET"
+    nodes = dillo.nodes(request_id)
+    assert (nodes["1"]["IsProcessed"], nodes["2"]["Route"]) == (False, "0,2")
 
 
 @pytest.mark.parametrize("to", [LONG_CALL, IVR])

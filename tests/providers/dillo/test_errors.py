@@ -213,8 +213,28 @@ def menu(**action: Any) -> dict[str, Any]:
         ),
         pytest.param(
             with_nodes(n0={"ActionType": "Conference"}),
-            f"{NODES}.0.ActionType 'Conference' is not emulated",
-            id="not-emulated",
+            f"{NODES}.0.ChannelBehaviorAction.RoomName is required",
+            id="conference-no-room",
+        ),
+        pytest.param(
+            with_nodes(n0={"ActionType": "AgentPhone", "ChannelBehaviorAction": {"AgentName": 7}}),
+            f"{NODES}.0.ChannelBehaviorAction.AgentName must be a string",
+            id="agent-name",
+        ),
+        pytest.param(
+            with_nodes(n0={"ActionType": "Storage", "ChannelBehaviorAction": {"Value": "Now"}}),
+            f"{NODES}.0.ChannelBehaviorAction.Key is required",
+            id="storage-no-key",
+        ),
+        pytest.param(
+            with_nodes(n0=menu(Voices={"yes": {"NextNode": 4}})),
+            f"{NODES}.0.ChannelBehaviorAction.Voices.yes.NextNode: node 4 does not exist",
+            id="dangling-word",
+        ),
+        pytest.param(
+            with_nodes(n0=menu(Voices={"yes": {}}, DefaultWord="no")),
+            "DefaultWord 'no' is not one of the Voices",
+            id="menu-default-word",
         ),
         pytest.param(
             with_nodes(n0={"ActionType": "Say", "ChannelBehaviorAction": {}}),
@@ -232,9 +252,11 @@ def menu(**action: Any) -> dict[str, Any]:
             id="dangling-digit",
         ),
         pytest.param(
-            with_nodes(n0=menu(Digits={})), "Digits must be a non-empty object", id="menu-no-digits"
+            with_nodes(n0=menu(Digits={})),
+            "Digits (or Voices) must be a non-empty object",
+            id="menu-no-digits",
         ),
-        pytest.param(with_nodes(n0=menu(Digits={"12": {}})), "'12' is not a key", id="menu-bad-digit"),
+        pytest.param(with_nodes(n0=menu(Digits={"12": {}})), "'12' is not an option", id="menu-bad-digit"),
         pytest.param(
             with_nodes(n0=menu(Digits={"1": {}}, Timeout=0)),
             f"{NODES}.0.ChannelBehaviorAction.Timeout must be a number of seconds from 1 to 600",
@@ -258,9 +280,14 @@ def menu(**action: Any) -> dict[str, Any]:
             id="record-period",
         ),
         pytest.param(
-            with_nodes(n0={"ActionType": "Dial", "ChannelBehaviorAction": {"Destination": "123"}}),
-            "Destination must be a phone number in E.164",
-            id="dial-destination",
+            with_nodes(n0={"ActionType": "Dial", "ChannelBehaviorAction": {"TelephoneNumber": "123"}}),
+            "TelephoneNumber must be a phone number in E.164",
+            id="dial-number",
+        ),
+        pytest.param(
+            with_nodes(n0={"ActionType": "Dial", "ChannelBehaviorAction": {"Destination": "+15550000001"}}),
+            "a Dial's number is ChannelBehavior.ChannelBehaviorNodes.0.ChannelBehaviorAction.TelephoneNumber",
+            id="dial-destination-is-not-a-dial-field",
         ),
         pytest.param(
             with_nodes(n0={"ActionType": "Redirect", "ChannelBehaviorAction": {"Node": 3}}),
@@ -268,23 +295,34 @@ def menu(**action: Any) -> dict[str, Any]:
             id="redirect-dangling",
         ),
         pytest.param(
-            with_nodes(
-                n0={**SAY, "ExternalActions": [{"ExternalActionType": "Fax", "ExternalActionLabel": "a"}]}
-            ),
-            "ExternalActionType must be one of Sms, Email",
+            payload(ExternalActions=[{"SendActionType": "Fax", "Label": "a"}]),
+            "ExternalActions[0].SendActionType must be one of Sms, Email",
             id="external-type",
         ),
         pytest.param(
-            with_nodes(
-                n0={
-                    **SAY,
-                    "NextNode": 1,
-                    "ExternalActions": [{"ExternalActionType": "Sms", "ExternalActionLabel": "a"}],
-                },
-                n1={**SAY, "ExternalActions": [{"ExternalActionType": "Sms", "ExternalActionLabel": "a"}]},
+            payload(
+                ExternalActions=[
+                    {"SendActionType": "Sms", "Label": "a"},
+                    {"SendActionType": "Sms", "Label": "a"},
+                ]
             ),
-            "ExternalActionLabel 'a' is used twice",
+            "ExternalActions: Label 'a' is used twice",
             id="external-label-twice",
+        ),
+        pytest.param(
+            with_nodes(n0={"ActionType": "Collect", "ChannelBehaviorAction": {"ExternalActionLabel": "x"}}),
+            f"{NODES}.0.ChannelBehaviorAction.ExternalActionLabel: 'x' is not the Label",
+            id="external-label-unknown",
+        ),
+        pytest.param(
+            with_nodes(n0={**SAY, "ExternalActions": [{"SendActionType": "Sms", "Label": "a"}]}),
+            f"{NODES}.0.ExternalActions: external actions belong to the request",
+            id="external-actions-on-a-node",
+        ),
+        pytest.param(
+            with_nodes(n0={"ActionType": "Redirect", "ChannelBehaviorAction": {"MethodType": "PUT"}}),
+            f"{NODES}.0.ChannelBehaviorAction.Url is required",
+            id="redirect-nowhere",
         ),
         pytest.param(payload(Record="yes"), "Record must be true or false", id="record-flag"),
         pytest.param(
@@ -366,12 +404,39 @@ node_like = st.fixed_dictionaries(
     {},
     optional={
         "ActionType": st.sampled_from(
-            ["Say", "Play", "Silence", "Menu", "Collect", "Record", "Dial", "Redirect"]
+            [
+                "Say",
+                "Play",
+                "Silence",
+                "Menu",
+                "Collect",
+                "Record",
+                "Dial",
+                "Redirect",
+                "Conference",
+                "AgentConference",
+                "AgentPhone",
+                "Storage",
+            ]
         )
         | st.text(max_size=6),
         "ChannelBehaviorAction": st.dictionaries(
             st.sampled_from(
-                ["Text", "Url", "Duration", "Digits", "Timeout", "NumberOfDigits", "Node", "Destination"]
+                [
+                    "Text",
+                    "Url",
+                    "Duration",
+                    "Digits",
+                    "Voices",
+                    "Timeout",
+                    "NumberOfDigits",
+                    "Node",
+                    "TelephoneNumber",
+                    "RoomName",
+                    "AgentName",
+                    "Key",
+                    "Value",
+                ]
             ),
             json_values,
             max_size=4,

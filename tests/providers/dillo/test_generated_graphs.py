@@ -1,5 +1,6 @@
 """Any valid ChannelBehavior graph — cycles included — runs without a crash and ends on its own: node
-executions are capped (10 per node), Menu repeats by ``MaxRetries``, and every wait is bounded.
+executions are capped (10 per node), Menu repeats by ``MaxRetries``, and every wait is bounded. (A
+Conference is left out: it holds a call up to an hour per run, longer than one example may take.)
 
 Each example runs on the real server under a scenario whose callee never hangs up first (it keys in
 the generated ``input``), so the call can only end through the flow itself (``caller``) or the
@@ -28,7 +29,10 @@ def graphs(draw: st.DrawFn) -> dict[str, Any]:
     for key in range(size):
         kind = draw(
             st.sampled_from(
-                ["Say", "Play", "Silence", "Menu", "Collect", "Record", "Dial", "Redirect", "Hangup"]
+                [
+                    *("Say", "Play", "Silence", "Menu", "Collect", "Record", "Dial", "Redirect", "Hangup"),
+                    *("AgentConference", "AgentPhone", "Storage"),
+                ]
             )
         )
         action: dict[str, Any] = {}
@@ -42,8 +46,12 @@ def graphs(draw: st.DrawFn) -> dict[str, Any]:
             digits = draw(
                 st.dictionaries(st.sampled_from([*"0129#", "NoDigit", "WrongDigit"]), target, min_size=1)
             )
+            words = draw(st.dictionaries(st.sampled_from(["yes", "no", "NoWord", "WrongWord"]), target))
             action = {
                 "Digits": {k: ({} if t is None else {"NextNode": t}) for k, t in digits.items()},
+                "Voices": {k: ({} if t is None else {"NextNode": t}) for k, t in words.items()},
+                "VoicesExactMatch": draw(st.booleans()),
+                "RepeatOnNoWord": draw(st.booleans()),
                 "Timeout": draw(st.integers(1, 10)),
                 "RepeatOnNoDigit": draw(st.booleans()),
                 "RepeatOnWrongDigit": draw(st.booleans()),
@@ -57,7 +65,14 @@ def graphs(draw: st.DrawFn) -> dict[str, Any]:
             if draw(st.booleans()):
                 action["StopOnKey"] = "#"
         elif kind == "Dial":
-            action = {"Destination": draw(st.sampled_from(LEG_NUMBERS)), "Timeout": draw(st.integers(1, 30))}
+            action = {
+                "TelephoneNumber": draw(st.sampled_from(LEG_NUMBERS)),
+                "Timeout": draw(st.integers(1, 30)),
+            }
+        elif kind in ("AgentConference", "AgentPhone"):
+            action = {"AgentName": "desk " + draw(st.sampled_from(LEG_NUMBERS))[1:]}
+        elif kind == "Storage":
+            action = {"Key": "k", "Value": draw(st.sampled_from(["UserInput", "Now", "Id", "x"]))}
         elif kind == "Redirect":
             action = {"Node": draw(st.integers(0, size - 1))}
         node: dict[str, Any] = {"ActionType": kind, "ChannelBehaviorAction": action}
@@ -70,7 +85,7 @@ def graphs(draw: st.DrawFn) -> dict[str, Any]:
 
 
 inputs = st.lists(
-    st.tuples(st.integers(0, 12), st.text(KEYS, max_size=3)),
+    st.tuples(st.integers(0, 12), st.text(KEYS, max_size=3) | st.sampled_from(["~yes", "~no please"])),
     max_size=6,
 )
 
@@ -86,7 +101,12 @@ def scenario_yaml(presses: list[tuple[int, str]]) -> str:
     ]
     if presses:
         lines.append("input:")
-        lines += [f'  - {{after: {after}, digits: "{digits}"}}' for after, digits in presses]
+        lines += [
+            f'  - {{after: {after}, words: "{said[1:]}"}}'
+            if said.startswith("~")
+            else f'  - {{after: {after}, digits: "{said}"}}'
+            for after, said in presses
+        ]
     return "\n".join(lines) + "\n"
 
 

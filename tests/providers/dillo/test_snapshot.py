@@ -28,14 +28,13 @@ def restore(control: Any, data: dict[str, Any]) -> None:
 
 
 def test_a_restored_snapshot_answers_every_get_exactly_as_before(dillo, other_customer, control) -> None:
-    sms = {**node("Say", 1, Text="Press one"), "ExternalActions": [_sms("welcome")]}
     flow = [
-        sms,
-        node("Menu", Digits={"1": {"NextNode": 2}}, Timeout=10),
+        node("Say", 1, Text="Press one"),
+        node("Menu", Digits={"1": {"NextNode": 2, "ExternalActionLabel": "welcome"}}, Timeout=10),
         node("Collect", 3, Timeout=10, FinishOnKey="#"),
         node("Record", MaxLength=3, Transcribe=True),
     ]
-    finished = dillo.call(IVR, *flow, Record=True)
+    finished = dillo.call(IVR, *flow, Record=True, ExternalActions=[_sms("welcome")])
     live = dillo.call(LONG_CALL, node("Silence", Duration=3600))
     theirs = other_customer.call(ANSWERED, node("Say", Text="hello"))
     text = dillo.post(dillo.envelope({"To": "+393391003110", "Text": "hi"}, kind="Sms"))
@@ -45,7 +44,9 @@ def test_a_restored_snapshot_answers_every_get_exactly_as_before(dillo, other_cu
         rid: client.status(rid)
         for client, rid in ((dillo, finished), (dillo, live), (other_customer, theirs))
     }
-    assert before[finished]["CollectedDigits"] == [{"Digits": "1234", "Node": 2, "IsSuccess": True}]
+    assert before[finished]["CollectedDigits"] == [
+        {"Digits": "1234", "Node": 2, "IsSuccess": True, "ReasonForFailure": None}
+    ]
     assert len(before[finished]["Recordings"]) == 2
     assert before[finished]["ExternalActions"]
     credentials = control.credentials("dillo")
@@ -88,7 +89,11 @@ def test_a_call_still_ringing_at_the_snapshot_runs_its_flow_after_the_restore(di
 
 
 def _sms(label: str) -> dict[str, Any]:
-    return {"ExternalActionType": "Sms", "ExternalActionLabel": label, "Text": "Welcome"}
+    return {
+        "SendActionType": "Sms",
+        "Label": label,
+        "Action": {"Destination": "+393703188051", "Content": "Welcome"},
+    }
 
 
 def test_a_damaged_dillo_part_is_refused_and_changes_nothing(dillo, control) -> None:

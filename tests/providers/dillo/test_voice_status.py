@@ -1,4 +1,4 @@
-"""POST /api/sendaction answers the id; GET /api/sendaction/voice/{id} shows every field of seed 000
+"""POST /api/sendaction answers the id, GET /api/sendaction/voice/{id} shows each field of Dillo's status page
 with Dillo's casing, dates in ISO 8601 UTC with milliseconds, and the mock's status-code table."""
 
 from __future__ import annotations
