@@ -56,7 +56,7 @@ NOTIFY_RETURN_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 PRIMITIVES = frozenset(
-    {"string", "int", "short", "long", "boolean", "dateTime", "unsignedByte", "base64Binary"}
+    {"string", "int", "short", "long", "boolean", "dateTime", "unsignedByte", "base64Binary", "double"}
 )
 
 
@@ -129,6 +129,8 @@ OPERATIONS: dict[str, Operation] = {
         _op("UploadSoundFile", f"FileBinary:base64Binary SoundFileID:string {_KEY}", "UploadFileResponse"),
         _op("ReturnSoundFileIDs", _KEY, "ArrayOfString"),
         _op("RemoveSoundFile", f"SoundFileID:string {_KEY}", "boolean"),
+        _op("RenameSoundFile", f"SoundFileID:string NewSoundFileID:string {_KEY}", "boolean"),
+        _op("GetSoundFileLength", f"SoundFileID:string {_KEY}", "double"),
         _op("GetSoundFileInUlaw", f"SoundFileID:string {_KEY}", "base64Binary"),
         _op(
             "GetTTSInULAW",

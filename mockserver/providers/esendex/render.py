@@ -59,6 +59,8 @@ def _text(value: Any) -> str:
         return xml_time(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, float):  # as .NET writes a double: 3, 2.5
+        return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
 
 
@@ -150,7 +152,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 def document(op: Operation, value: Any) -> str:
     """The HTTP GET/POST reply: the return type as root element, in the service namespace."""
     root = ET.Element(op.returns, {"xmlns": NS})
-    if op.returns not in ("string", "int", "long", "boolean", "base64Binary"):
+    if op.returns not in ("string", "int", "long", "boolean", "base64Binary", "double"):
         root.set("xmlns:xsi", XSI)
         root.set("xmlns:xsd", "http://www.w3.org/2001/XMLSchema")
     if not fill(root, op.returns, value):

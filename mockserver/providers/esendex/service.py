@@ -52,6 +52,8 @@ class Service:
             "UploadSoundFile": self.upload_sound,
             "ReturnSoundFileIDs": self.sound_ids,
             "RemoveSoundFile": self.remove_sound,
+            "RenameSoundFile": self.rename_sound,
+            "GetSoundFileLength": self.sound_length,
             "GetSoundFileInUlaw": self.sound_in_ulaw,
             "GetTTSInULAW": self.tts_in_ulaw,
             MOCK_HANGUP.name: self.mock_hangup,
@@ -202,6 +204,21 @@ class Service:
 
     def sound_ids(self, args: Args) -> list[str]:
         return sorted(self.api.sound_ids((args.get("LicenseKey") or "").strip()))
+
+    def rename_sound(self, args: Args) -> bool:
+        """False if the file is unknown or the new name is empty or taken (mock's choice)."""
+        key = (args.get("LicenseKey") or "").strip()
+        old, new = ((args.get(name) or "").strip() for name in ("SoundFileID", "NewSoundFileID"))
+        sounds = self.api.state.sounds
+        if (key, old) not in sounds or not new or (key, new) in sounds:
+            return False
+        sounds[(key, new)] = sounds.pop((key, old))
+        return True
+
+    def sound_length(self, args: Args) -> float:
+        """Seconds, a double [WSDL]; 0 for a file the key does not have (mock's choice)."""
+        entry = ((args.get("LicenseKey") or "").strip(), (args.get("SoundFileID") or "").strip())
+        return float(self.api.state.sounds.get(entry, 0))
 
     def sound_in_ulaw(self, args: Args) -> bytes | None:
         """A sound file of the key as μ-law WAV; null if the key or the file is unknown [G-pl]."""

@@ -75,6 +75,8 @@ REAL_SIGNATURES: dict[str, list[str]] = {
     "UploadSoundFile": ["FileBinary", "SoundFileID", "LicenseKey"],
     "ReturnSoundFileIDs": ["LicenseKey"],
     "RemoveSoundFile": ["SoundFileID", "LicenseKey"],
+    "RenameSoundFile": ["SoundFileID", "NewSoundFileID", "LicenseKey"],
+    "GetSoundFileLength": ["SoundFileID", "LicenseKey"],
     "GetSoundFileInUlaw": ["SoundFileID", "LicenseKey"],
     "GetTTSInULAW": ["TextToSay", "VoiceID", "TTSrate", "TTSvolume", "LicenseKey"],
 }  # fmt: skip
@@ -200,8 +202,10 @@ def test_every_operation_works_called_positionally(client: zeep.Client, control:
     assert call("ReturnSoundFileIDs", key) == ["intro"]
     assert ulaw_wav(call("GetSoundFileInUlaw", "intro", key))[1] == 3 * 8000
     assert ulaw_wav(call("GetTTSInULAW", "Your order has shipped today", 0, 10, 100, key))[1] == 5 * 3200
-    assert call("RemoveSoundFile", "intro", key) is True
-    assert call("GetSoundFileInUlaw", "intro", key) is None  # gone
+    assert call("RenameSoundFile", "intro", "welcome", key) is True
+    assert call("GetSoundFileLength", "welcome", key) == 3.0
+    assert call("RemoveSoundFile", "welcome", key) is True
+    assert call("GetSoundFileInUlaw", "welcome", key) is None  # gone
     assert driven == set(REAL_SIGNATURES)
 
 
