@@ -2,9 +2,11 @@
 
 Business errors are not here: they are HTTP 200 ``NotifyReturn`` replies with a ``ResponseCode``
 [esendex.md §7]. What is here is the ASMX plumbing: a SOAP request gets a ``soap:Fault`` (1.1 or 1.2,
-as it came), anything else a short ``text/plain`` message, as ASP.NET does. ASP.NET uses HTTP 500 for
-both; the mock answers 4xx (400 bad request, 404 unknown method/path, 405, 415) so that a 5xx always
-means a bug in the mock (mock's choice, docs/providers/esendex.md).
+as it came) with the status its SOAP version prescribes (soap.fault_status: 500 for every SOAP 1.1
+fault, as ASMX answers; 400 for a SOAP 1.2 soap:Sender fault). A request to the HTTP GET/POST bindings
+gets a short ``text/plain`` message; there ASP.NET answers 500 too, but the mock answers 4xx (400 bad
+request, 404 unknown method/path, 405, 415) so that a 5xx there always means a bug in the mock (mock's
+choice, docs/providers/esendex.md). A SOAP 1.1 fault that is the mock's own bug says ``soap:Server``.
 """
 
 from __future__ import annotations

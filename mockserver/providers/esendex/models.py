@@ -84,6 +84,7 @@ class Notify:
     variables: dict[str, str] = field(default_factory=dict)
     record_seconds: int = 0
     sound_id: str = ""  # the last recording the script saved (the postback's qasoundid)
+    posted_code: int | None = None  # the ResponseCode of the last postback (one per change of code)
 
     @property
     def last_call_id(self) -> str | None:

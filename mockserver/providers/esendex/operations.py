@@ -1,7 +1,12 @@
-"""The ASMX operations the mock serves: parameter names and XSD types, and what each returns.
+"""The ASMX operations the mock serves: parameter names, their order and XSD types, and what each returns.
 
-One table feeds the three bindings (SOAP, HTTP GET, HTTP POST form) and the WSDL, so a parameter is
-spelled in exactly one place [esendex.md §3.1, §3.2].
+Names, order and types are those of the service's own WSDL (a public copy of
+``ws.cdyne.com/NotifyWS/PhoneNotify.asmx?WSDL``: GitHub sesameabowhill/util,
+``cdyne-ws-client/src/main/resources/wsdl/PhoneNotify.wsdl``). Positional SOAP clients (zeep, WCF, PHP
+SoapClient) bind arguments by this order, so it is the contract. The two methods added later
+(``NotifyMultiplePhoneBasicWithCPMandReferenceID``, ``CancelNotifyByReferenceID``) and the
+``ReferenceID`` field follow esendex.us/docs/voice-broadcast and the WCF-generated calls of a public
+ASP.NET wrapper. One table feeds the three bindings (SOAP, HTTP GET, HTTP POST form) and the WSDL.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from dataclasses import dataclass
 
 NS = "http://ws.cdyne.com/NotifyWS/"
 
-#: AdvancedNotifyRequest's fields in schema order [E-anr].
+#: AdvancedNotifyRequest's fields in schema order [WSDL]; ReferenceID last [E-anr].
 ADVANCED_FIELDS: tuple[tuple[str, str], ...] = (
     ("PhoneNumberToDial", "string"),
     ("TransferNumber", "string"),
@@ -29,7 +34,8 @@ ADVANCED_FIELDS: tuple[tuple[str, str], ...] = (
     ("ReferenceID", "string"),
 )
 
-#: Complex types of results, in schema order: (element, XSD type).
+#: NotifyReturn in schema order [WSDL]. Every Notify* and GetQueueIDStatus* method returns it;
+#: ``TextToSay`` and ``VariableArray`` are filled by GetQueueIDStatusWithAdvancedInfo only.
 NOTIFY_RETURN_FIELDS: tuple[tuple[str, str], ...] = (
     ("ResponseCode", "int"),
     ("ResponseText", "string"),
@@ -43,10 +49,15 @@ NOTIFY_RETURN_FIELDS: tuple[tuple[str, str], ...] = (
     ("StartTime", "dateTime"),
     ("EndTime", "dateTime"),
     ("MinuteRate", "decimal"),
+    ("Country", "string"),
     ("CallComplete", "boolean"),
+    ("TextToSay", "string"),
+    ("VariableArray", "ArrayOfVariable"),
 )
 
-PRIMITIVES = frozenset({"string", "int", "long", "boolean", "dateTime", "unsignedByte", "base64Binary"})
+PRIMITIVES = frozenset(
+    {"string", "int", "short", "long", "boolean", "dateTime", "unsignedByte", "base64Binary", "double"}
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,6 @@ class Operation:
     name: str
     params: tuple[tuple[str, str], ...]
     returns: str  # an XSD primitive or a complex type name of render.py
-    aliases: tuple[tuple[str, str], ...] = ()  # other spellings seen in clients: alias → param
 
     @property
     def soap_only(self) -> bool:
@@ -62,38 +72,53 @@ class Operation:
         return any(kind not in PRIMITIVES for _, kind in self.params)
 
 
-def _op(name: str, params: str, returns: str, *aliases: tuple[str, str]) -> Operation:
+def _op(name: str, params: str, returns: str) -> Operation:
     pairs = tuple(tuple(p.split(":")) for p in params.split()) if params else ()
-    return Operation(name, pairs, returns, aliases)  # type: ignore[arg-type]
+    return Operation(name, pairs, returns)  # type: ignore[arg-type]
 
 
-_BASIC = "PhoneNumberToDial:string TextToSay:string CallerID:string CallerIDname:string VoiceID:int"
-_MULTI = "PhoneNumbersToDial:string TextToSay:string CallerID:string CallerIDName:string VoiceID:int"
+# VoiceID is an s:string and CallerIDname has a lower-case n in every Basic method [WSDL].
+_CALLER = "CallerID:string CallerIDname:string VoiceID:string"
 _KEY = "LicenseKey:string"
 
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in (
-        _op("NotifyPhoneBasic", f"{_BASIC} {_KEY}", "NotifyReturn"),
-        _op("NotifyPhoneBasicWithTryCount", f"{_BASIC} TryCount:int {_KEY}", "NotifyReturn"),
+        _op(
+            "NotifyPhoneBasic", f"PhoneNumberToDial:string TextToSay:string {_CALLER} {_KEY}", "NotifyReturn"
+        ),
+        _op(
+            "NotifyPhoneBasicWithTryCount",
+            f"TryCount:short PhoneNumberToDial:string TextToSay:string {_CALLER} {_KEY}",
+            "NotifyReturn",
+        ),
         _op(
             "NotifyPhoneBasicWithTransfer",
-            f"{_BASIC} TransferNumber:string {_KEY}",
+            f"PhoneNumberToDial:string TransferNumber:string TextToSay:string {_CALLER} {_KEY}",
             "NotifyReturn",
-            ("TransferNumberToOnDigit", "TransferNumber"),
         ),
         _op("NotifyPhoneEnglishBasic", f"PhoneNumberToDial:string TextToSay:string {_KEY}", "NotifyReturn"),
-        _op("NotifyMultiplePhoneBasic", f"{_MULTI} {_KEY}", "ArrayOfNotifyReturn"),
-        _op("NotifyMultiplePhoneBasicWithCPM", f"{_MULTI} CallsPerMinute:int {_KEY}", "ArrayOfNotifyReturn"),
+        _op(
+            "NotifyMultiplePhoneBasic",
+            f"PhoneNumbersToDial:string TextToSay:string {_CALLER} {_KEY}",
+            "ArrayOfNotifyReturn",
+        ),
+        _op(
+            "NotifyMultiplePhoneBasicWithCPM",
+            f"PhoneNumbersToDial:string TextToSay:string {_CALLER} CallsPerMinute:int {_KEY}",
+            "ArrayOfNotifyReturn",
+        ),
         _op(
             "NotifyMultiplePhoneBasicWithCPMandReferenceID",
-            f"{_MULTI} CallsPerMinute:int ReferenceID:string {_KEY}",
+            f"PhoneNumbersToDial:string TextToSay:string {_CALLER} CallsPerMinute:int ReferenceID:string "
+            + _KEY,
             "ArrayOfNotifyReturn",
         ),
         _op("NotifyPhoneAdvanced", "anr:AdvancedNotifyRequest", "NotifyReturn"),
-        _op("NotifyMultiplePhoneAdvanced", "anr:ArrayOfAdvancedNotifyRequest", "ArrayOfNotifyReturn"),
-        _op("GetQueueIDStatus", f"QueueID:long {_KEY}", "NotifyReturn"),
-        _op("GetQueueIDStatusWithAdvancedInfo", f"QueueID:long {_KEY}", "AdvancedNotifyReturn"),
+        _op("NotifyMultiplePhoneAdvanced", "MultipleANR:ArrayOfAdvancedNotifyRequest", "ArrayOfNotifyReturn"),
+        # No LicenseKey: the status of a QueueID is read by its QueueID alone [WSDL].
+        _op("GetQueueIDStatus", "QueueID:long", "NotifyReturn"),
+        _op("GetQueueIDStatusWithAdvancedInfo", f"QueueID:long {_KEY}", "NotifyReturn"),
         _op("GetMultipleQueueIdStatus", f"QueueIDs:string {_KEY}", "ArrayOfNotifyReturn"),
         _op("GetQueueIDStatusesByPhoneNumber", f"PhoneNumber:string {_KEY}", "ArrayOfNotifyReturn"),
         _op("CancelNotify", f"QueueID:long {_KEY}", "boolean"),
@@ -101,13 +126,17 @@ OPERATIONS: dict[str, Operation] = {
         _op("GetResponseCodes", "", "ArrayOfResponse"),
         _op("getVoices", "", "ArrayOfVoice"),
         _op("GetVersion", "", "string"),
-        _op(
-            "UploadSoundFile",
-            f"FileBinary:base64Binary SoundFileID:string {_KEY}",
-            "SoundFileUploadResponse",
-        ),
+        _op("UploadSoundFile", f"FileBinary:base64Binary SoundFileID:string {_KEY}", "UploadFileResponse"),
         _op("ReturnSoundFileIDs", _KEY, "ArrayOfString"),
         _op("RemoveSoundFile", f"SoundFileID:string {_KEY}", "boolean"),
+        _op("RenameSoundFile", f"SoundFileID:string NewSoundFileID:string {_KEY}", "boolean"),
+        _op("GetSoundFileLength", f"SoundFileID:string {_KEY}", "double"),
+        _op("GetSoundFileInUlaw", f"SoundFileID:string {_KEY}", "base64Binary"),
+        _op(
+            "GetTTSInULAW",
+            f"TextToSay:string VoiceID:int TTSrate:unsignedByte TTSvolume:unsignedByte {_KEY}",
+            "base64Binary",
+        ),
     )
 }
 

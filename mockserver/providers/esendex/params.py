@@ -1,9 +1,11 @@
 """Raw binding arguments → typed values, the way ASP.NET binds them.
 
 HTTP GET/POST: every parameter is required ("Missing parameter: X.") and text is converted per its XSD
-type ("Cannot convert abc to System.Int32."). SOAP: a missing element takes the .NET default (null,
-0, false, DateTime.MinValue), and a value that does not convert is a fault. Both kinds of problem raise
-:class:`BadArgument`, which each binding renders its own way (errors.py).
+type ("Cannot convert abc to System.Int32."); names match without regard to case. SOAP: ASP.NET's
+XmlSerializer reads an element only by its exact name in the service namespace (elementFormDefault is
+qualified), in any order; any other element is skipped, and a missing one takes the .NET default
+(null, 0, false, DateTime.MinValue). A value that does not convert is a fault. Both kinds of problem
+raise :class:`BadArgument`, which each binding renders its own way (errors.py).
 """
 
 from __future__ import annotations
@@ -17,20 +19,26 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
-from mockserver.providers.esendex.operations import ADVANCED_FIELDS, Operation
+from mockserver.providers.esendex.operations import ADVANCED_FIELDS, NS, Operation
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
 _DOTNET = {
     "int": "System.Int32",
+    "short": "System.Int16",
     "long": "System.Int64",
     "boolean": "System.Boolean",
     "dateTime": "System.DateTime",
     "unsignedByte": "System.Byte",
     "base64Binary": "System.Byte[]",
 }
-_RANGES = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1), "unsignedByte": (0, 255)}
-_DEFAULTS: dict[str, Any] = {"int": 0, "long": 0, "unsignedByte": 0, "boolean": False}
+_RANGES = {
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "long": (-(2**63), 2**63 - 1),
+    "unsignedByte": (0, 255),
+}
+_DEFAULTS: dict[str, Any] = {"int": 0, "short": 0, "long": 0, "unsignedByte": 0, "boolean": False}
 
 
 class BadArgument(InvalidParameter):
@@ -95,9 +103,6 @@ def parse_stamp(text: str) -> Stamp:
 def bind_form(op: Operation, fields: Mapping[str, str]) -> dict[str, Any]:
     """GET query or POST form → arguments. Names match without regard to case, as in ASP.NET."""
     lowered = {key.lower(): value for key, value in fields.items()}
-    for alias, param in op.aliases:
-        if param.lower() not in lowered and alias.lower() in lowered:
-            lowered[param.lower()] = lowered[alias.lower()]
     args: dict[str, Any] = {}
     for name, kind in op.params:
         if kind == "AdvancedNotifyRequest":  # the mock's flat form of NotifyPhoneAdvanced (docs)
@@ -122,14 +127,14 @@ def bind_soap(op: Operation, element: ET.Element) -> dict[str, Any]:
     children = _children(element)
     args: dict[str, Any] = {}
     for name, kind in op.params:
-        child = children.get(name.lower())
-        for alias, param in op.aliases:
-            if child is None and param == name:
-                child = children.get(alias.lower())
+        child = children.get(name)
         if kind == "AdvancedNotifyRequest":
-            args[name] = None if child is None else advanced(child)
+            args[name] = None if child is None or _nil(child) else advanced(child)
         elif kind == "ArrayOfAdvancedNotifyRequest":
-            args[name] = [] if child is None else [advanced(item) for item in child]
+            items = (
+                [] if child is None else [i for i in child if i.tag == _QUALIFIED + "AdvancedNotifyRequest"]
+            )
+            args[name] = [advanced(item) for item in items if not _nil(item)]
         else:
             args[name] = soap_value(kind, child, name)
     return args
@@ -137,19 +142,28 @@ def bind_soap(op: Operation, element: ET.Element) -> dict[str, Any]:
 
 def advanced(element: ET.Element) -> dict[str, Any]:
     children = _children(element)
-    return {name: soap_value(kind, children.get(name.lower()), name) for name, kind in ADVANCED_FIELDS}
+    return {name: soap_value(kind, children.get(name), name) for name, kind in ADVANCED_FIELDS}
 
 
 def soap_value(kind: str, child: ET.Element | None, name: str) -> Any:
-    if child is None or child.get(XSI_NIL) in ("true", "1"):
+    if child is None or _nil(child):
         return _DEFAULTS.get(kind)
     if len(child):
         raise BadArgument(f"{name} must be a simple value, not an element", field=name)
     return convert(kind, child.text or "", name)
 
 
+_QUALIFIED = "{" + NS + "}"
+
+
+def _nil(element: ET.Element) -> bool:
+    return element.get(XSI_NIL) in ("true", "1")
+
+
 def _children(element: ET.Element) -> dict[str, ET.Element]:
+    """Children by exact local name, those in the service namespace only (what XmlSerializer reads)."""
     found: dict[str, ET.Element] = {}
     for child in element:
-        found.setdefault(local(child.tag).lower(), child)
+        if isinstance(child.tag, str) and child.tag.startswith(_QUALIFIED):
+            found.setdefault(local(child.tag), child)
     return found

@@ -16,6 +16,7 @@ from mockserver.core.calls import Call, CallState
 from mockserver.providers.esendex.models import Notify, Telco
 from mockserver.providers.esendex.render import xml_time
 from mockserver.providers.esendex.status import NotifyStatus
+from mockserver.providers.esendex.vocabulary import MachineDetection
 
 RING_SECONDS = 6  # one North-American ring cycle (2 s on, 4 s off)
 FORM = (("Content-Type", "application/x-www-form-urlencoded"),)
@@ -63,8 +64,8 @@ def incoming_fields(notify: Notify, status: NotifyStatus) -> list[tuple[str, str
     return [
         *_times(notify, status),
         ("transfercallerid", request.caller_id),
-        ("machinedetection", status.machine),
-        ("digitsdialed", status.digits),
+        ("machinedetection", status.machine or MachineDetection.UNKNOWN.value),
+        ("digitsdialed", status.digits or ""),
         ("extension", request.extension),
         ("lastrecordlength", str(notify.record_seconds)),
         ("callerid", request.caller_id),
@@ -86,7 +87,7 @@ def outgoing_fields(
         ("telcoCarrierType", telco.carrier_type),
         ("telcoLRN", telco.lrn),
         ("telcoSwitchName", telco.switch_name),
-        ("digitsdialed", status.digits),
+        ("digitsdialed", status.digits or ""),
     ]
     rings = ring_count(call)
     if rings:  # "only present if at least one ring was detected"
@@ -101,7 +102,7 @@ def outgoing_fields(
         ("qarecord", _bool(False)),
         ("transfercallerid", request.caller_id),
         ("calleridname", request.caller_id_name),
-        ("machinedetection", status.machine),
+        ("machinedetection", status.machine or MachineDetection.UNKNOWN.value),
     ]
     return fields
 

@@ -91,14 +91,24 @@ class Esendex(Provider):
 
     # -- notifies --------------------------------------------------------------------------------
     def submit(
-        self, fields: Mapping[str, Any], delay: float = 0.0, *, demo_allowed: bool = False
+        self,
+        fields: Mapping[str, Any],
+        delay: float = 0.0,
+        *,
+        demo_allowed: bool = False,
+        caller_id_required: bool = False,
     ) -> NotifyStatus:
         """Validate one call request and queue it to dial ``delay`` seconds after its schedule."""
         text = fields.get("TextToSay")
         script, errors = parse(text if isinstance(text, str) else "")
         try:
             request = notify_request(
-                fields, self.known_key, script, self.sound_ids, demo_allowed=demo_allowed
+                fields,
+                self.known_key,
+                script,
+                self.sound_ids,
+                demo_allowed=demo_allowed,
+                caller_id_required=caller_id_required,
             )
         except Refused as refusal:
             return refused(refusal.code)
@@ -151,17 +161,25 @@ class Esendex(Provider):
                 self.runner.start(self.ctx.backend.get(call.id), notify)
 
             self.ctx.backend.schedule(call.id, 0, start)
-        elif state.terminal:
+        if state.terminal:
             self.runner.stop(update.call.id)
             self.dialer.attempt_ended(notify, update.call)
             self.post(notify)
+        else:
+            self.post(notify, only_if_changed=True)
 
-    def post(self, notify: Notify) -> None:
+    def post(self, notify: Notify, *, only_if_changed: bool = False) -> None:
+        """Post the notify's status now: when a try is placed (12 Dialing), whenever its ResponseCode
+        changes (18 Ringing, 21 In Call) and when the try ends or the notify is cancelled [B-post][B-pb].
+        The end of a try always posts, even with the code of the try before it."""
         if not is_postable(notify.status_url):
             return
         last = notify.last_call_id
         call = None if last is None else self.ctx.backend.get(last)
         status = notify_status(notify, call, self.ctx.now())
+        if only_if_changed and status.code == notify.posted_code:
+            return
+        notify.posted_code = status.code
         self.ctx.dispatcher.submit(postback_request(self.name, notify, call, status), NO_RETRY)
 
     def reset(self) -> None:

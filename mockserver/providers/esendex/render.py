@@ -8,6 +8,7 @@ follow the schema in operations.py, which the WSDL publishes too.
 
 from __future__ import annotations
 
+import base64
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ UNSET_TIME = "0001-01-01T00:00:00"
 
 @dataclass(frozen=True)
 class UploadResult:
+    """UploadSoundFile's ``UploadFileResponse``."""
+
     successful: bool
     seconds: int
     error: str
@@ -34,8 +37,12 @@ class UploadResult:
 
 @dataclass(frozen=True)
 class AdvancedStatus:
+    """GetQueueIDStatusWithAdvancedInfo: a NotifyReturn that also carries the notify's ``TextToSay``
+    and its script variables (``VariableArray``) [WSDL][G-pl]."""
+
     status: NotifyStatus
-    variables: tuple[tuple[str, str], ...]
+    text_to_say: str | None
+    variables: tuple[tuple[str, str], ...] | None
 
 
 def xml_time(at: datetime | None) -> str:
@@ -52,6 +59,8 @@ def _text(value: Any) -> str:
         return xml_time(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, float):  # as .NET writes a double: 3, 2.5
+        return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
 
 
@@ -59,8 +68,11 @@ def _leaf(parent: ET.Element, tag: str, value: Any) -> None:
     ET.SubElement(parent, tag).text = _text(value)
 
 
-def _notify_fields(parent: ET.Element, s: NotifyStatus) -> None:
-    for tag, value in (
+def _notify_fields(parent: ET.Element, value: NotifyStatus | AdvancedStatus) -> None:
+    """NotifyReturn in schema order; a null string (or array) is left out, as XmlSerializer does."""
+    s = value.status if isinstance(value, AdvancedStatus) else value
+    advanced = value if isinstance(value, AdvancedStatus) else None
+    for tag, field in (
         ("ResponseCode", s.code),
         ("ResponseText", s.text),
         ("CallAnswered", s.call_answered),
@@ -73,22 +85,29 @@ def _notify_fields(parent: ET.Element, s: NotifyStatus) -> None:
         ("StartTime", s.start),
         ("EndTime", s.end),
         ("MinuteRate", s.minute_rate),
+        ("Country", _OMITTED),  # not known for a call (not emulated): left out, as a null
         ("CallComplete", s.complete),
+        ("TextToSay", _OMITTED if advanced is None or advanced.text_to_say is None else advanced.text_to_say),
     ):
-        _leaf(parent, tag, value)
+        if field is not _OMITTED and (field is not None or tag in ("StartTime", "EndTime")):
+            _leaf(parent, tag, field)
+    if advanced is not None and advanced.variables is not None:
+        array = ET.SubElement(parent, "VariableArray")
+        for name, text in advanced.variables:
+            variable = ET.SubElement(array, "Variable")
+            _leaf(variable, "VariableName", name)
+            _leaf(variable, "VariableValue", text)
 
 
-def fill(element: ET.Element, kind: str, value: Any) -> None:
-    """Put ``value`` (of the operation's return ``kind``) inside ``element``."""
+_OMITTED = object()
+
+
+def fill(element: ET.Element, kind: str, value: Any) -> bool:
+    """Put ``value`` (of the operation's return ``kind``) inside ``element``; False if it is null."""
+    if value is None and kind in NULLABLE_RESULTS:
+        return False
     if kind == "NotifyReturn":
         _notify_fields(element, value)
-    elif kind == "AdvancedNotifyReturn":
-        _notify_fields(element, value.status)
-        variables = ET.SubElement(element, "Variables")
-        for name, text in value.variables:
-            variable = ET.SubElement(variables, "Variable")
-            _leaf(variable, "Name", name)
-            _leaf(variable, "Value", text)
     elif kind == "ArrayOfNotifyReturn":
         for status in value:
             _notify_fields(ET.SubElement(element, "NotifyReturn"), status)
@@ -112,25 +131,39 @@ def fill(element: ET.Element, kind: str, value: Any) -> None:
     elif kind == "ArrayOfString":
         for text in value:
             _leaf(element, "string", text)
-    elif kind == "SoundFileUploadResponse":
+    elif kind == "UploadFileResponse":
         _leaf(element, "UploadSuccessful", value.successful)
+        if value.error is not None:
+            _leaf(element, "ErrorResponse", value.error)
         _leaf(element, "UploadedLengthInSeconds", value.seconds)
-        _leaf(element, "ErrorResponse", value.error)
+    elif kind == "base64Binary":
+        element.text = base64.b64encode(value).decode("ascii")
     else:
         element.text = _text(value)
+    return True
+
+
+#: Return types that can be null: ASP.NET leaves a null result out of a SOAP reply and answers HTTP
+#: GET/POST with an ``xsi:nil`` root.
+NULLABLE_RESULTS = frozenset({"base64Binary", "string", "NotifyReturn", "UploadFileResponse"})
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def document(op: Operation, value: Any) -> str:
     """The HTTP GET/POST reply: the return type as root element, in the service namespace."""
     root = ET.Element(op.returns, {"xmlns": NS})
-    if op.returns not in ("string", "int", "long", "boolean"):
-        root.set("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+    if op.returns not in ("string", "int", "long", "boolean", "base64Binary", "double"):
+        root.set("xmlns:xsi", XSI)
         root.set("xmlns:xsd", "http://www.w3.org/2001/XMLSchema")
-    fill(root, op.returns, value)
+    if not fill(root, op.returns, value):
+        root.set("xsi:nil", "true")
+        root.set("xmlns:xsi", XSI)
     return XML_DECLARATION + ET.tostring(root, encoding="unicode")
 
 
 def soap_reply(version: SoapVersion, op: Operation, value: Any) -> str:
     response = ET.Element(f"{op.name}Response", {"xmlns": NS})
-    fill(ET.SubElement(response, f"{op.name}Result"), op.returns, value)
+    result = ET.SubElement(response, f"{op.name}Result")
+    if not fill(result, op.returns, value):
+        response.remove(result)
     return envelope(version, ET.tostring(response, encoding="unicode"))

@@ -11,12 +11,14 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mockserver.core.calls import Party
+from mockserver.providers.esendex import audio
 from mockserver.providers.esendex.dialer import pacing_offset
 from mockserver.providers.esendex.operations import MOCK_HANGUP, Operation
 from mockserver.providers.esendex.render import AdvancedStatus, UploadResult
 from mockserver.providers.esendex.status import NotifyStatus, refused
 from mockserver.providers.esendex.validation import Refused, destination
 from mockserver.providers.esendex.vocabulary import Code
+from mockserver.providers.esendex.voices import VOICE_IDS
 
 if TYPE_CHECKING:
     from mockserver.providers.esendex.provider import Esendex
@@ -50,6 +52,10 @@ class Service:
             "UploadSoundFile": self.upload_sound,
             "ReturnSoundFileIDs": self.sound_ids,
             "RemoveSoundFile": self.remove_sound,
+            "RenameSoundFile": self.rename_sound,
+            "GetSoundFileLength": self.sound_length,
+            "GetSoundFileInUlaw": self.sound_in_ulaw,
+            "GetTTSInULAW": self.tts_in_ulaw,
             MOCK_HANGUP.name: self.mock_hangup,
         }
 
@@ -64,8 +70,8 @@ class Service:
             "PhoneNumberToDial": phone,
             "TextToSay": args.get("TextToSay"),
             "CallerIDNumber": args.get("CallerID"),
-            "CallerIDName": args.get("CallerIDname", args.get("CallerIDName")),
-            "VoiceID": args.get("VoiceID", 0),
+            "CallerIDName": args.get("CallerIDname"),
+            "VoiceID": voice_id(args.get("VoiceID")),
             "LicenseKey": args.get("LicenseKey"),
             "TryCount": args.get("TryCount", 1),
             "TransferNumber": args.get("TransferNumber"),
@@ -73,9 +79,14 @@ class Service:
         }
 
     def notify_basic(self, args: Args) -> NotifyStatus:
-        # LicenseKey 0 is the demo key of NotifyPhoneBasic / NotifyPhoneEnglishBasic [ASMX].
+        # LicenseKey 0 is the demo key of NotifyPhoneBasic / NotifyPhoneEnglishBasic [ASMX]; the methods
+        # with a CallerID parameter need it filled in [ASMX NotifyPhoneBasic].
         fields = self._basic_fields(args, args.get("PhoneNumberToDial") or "")
-        return self.api.submit(fields, demo_allowed="TryCount" not in args and "TransferNumber" not in args)
+        return self.api.submit(
+            fields,
+            demo_allowed="TryCount" not in args and "TransferNumber" not in args,
+            caller_id_required="CallerID" in args,
+        )
 
     def notify_multiple_basic(self, args: Args) -> list[NotifyStatus]:
         numbers = [n.strip() for n in (args.get("PhoneNumbersToDial") or "").split(";") if n.strip()]
@@ -83,7 +94,8 @@ class Service:
         results = []
         queued = 0
         for number in numbers:
-            status = self.api.submit(self._basic_fields(args, number), pacing_offset(queued, rate))
+            fields = self._basic_fields(args, number)
+            status = self.api.submit(fields, pacing_offset(queued, rate), caller_id_required=True)
             queued += status.queue_id != 0
             results.append(status)
         return results
@@ -92,7 +104,7 @@ class Service:
         return self.api.submit(args.get("anr") or {})
 
     def notify_multiple_advanced(self, args: Args) -> list[NotifyStatus]:
-        return [self.api.submit(anr) for anr in args.get("anr") or []]
+        return [self.api.submit(anr) for anr in args.get("MultipleANR") or []]
 
     # -- reading ---------------------------------------------------------------------------------
     def _key(self, args: Args) -> str:
@@ -108,16 +120,24 @@ class Service:
         return self.api.status(notify)
 
     def queue_status(self, args: Args) -> NotifyStatus:
-        try:
-            return self._one(args.get("QueueID") or 0, self._key(args))
-        except Refused as refusal:
-            return refused(refusal.code)
+        """By QueueID alone: GetQueueIDStatus takes no LicenseKey [WSDL][G-ps][G-js][G-rest]."""
+        queue_id = args.get("QueueID") or 0
+        notify = self.api.state.notifies.get(queue_id)
+        if notify is None:  # unknown QueueID: Universal Error, QueueID echoed (esendex.md §10.9)
+            return NotifyStatus(Code.UNIVERSAL_ERROR, Code.UNIVERSAL_ERROR.text, queue_id, complete=True)
+        return self.api.status(notify)
 
     def queue_status_advanced(self, args: Args) -> AdvancedStatus:
-        status = self.queue_status(args)
-        notify = self.api.notify_for(status.queue_id, (args.get("LicenseKey") or "").strip())
-        variables = tuple(notify.variables.items()) if notify is not None else ()
-        return AdvancedStatus(status, variables)
+        """The status plus the notify's TextToSay and its script variables [WSDL][ASMX][G-pl]."""
+        try:
+            key = self._key(args)
+        except Refused as refusal:
+            return AdvancedStatus(refused(refusal.code), None, None)
+        queue_id = args.get("QueueID") or 0
+        notify = self.api.notify_for(queue_id, key)
+        if notify is None:
+            return AdvancedStatus(self._one(queue_id, key), None, None)
+        return AdvancedStatus(self.api.status(notify), notify.request.text, tuple(notify.variables.items()))
 
     def multiple_status(self, args: Args) -> list[NotifyStatus]:
         parts = [p.strip() for p in (args.get("QueueIDs") or "").replace(",", ";").split(";") if p.strip()]
@@ -185,9 +205,48 @@ class Service:
     def sound_ids(self, args: Args) -> list[str]:
         return sorted(self.api.sound_ids((args.get("LicenseKey") or "").strip()))
 
+    def rename_sound(self, args: Args) -> bool:
+        """False if the file is unknown or the new name is empty or taken (mock's choice)."""
+        key = (args.get("LicenseKey") or "").strip()
+        old, new = ((args.get(name) or "").strip() for name in ("SoundFileID", "NewSoundFileID"))
+        sounds = self.api.state.sounds
+        if (key, old) not in sounds or not new or (key, new) in sounds:
+            return False
+        sounds[(key, new)] = sounds.pop((key, old))
+        return True
+
+    def sound_length(self, args: Args) -> float:
+        """Seconds, a double [WSDL]; 0 for a file the key does not have (mock's choice)."""
+        entry = ((args.get("LicenseKey") or "").strip(), (args.get("SoundFileID") or "").strip())
+        return float(self.api.state.sounds.get(entry, 0))
+
+    def sound_in_ulaw(self, args: Args) -> bytes | None:
+        """A sound file of the key as μ-law WAV; null if the key or the file is unknown [G-pl]."""
+        key = (args.get("LicenseKey") or "").strip()
+        seconds = self.api.state.sounds.get((key, (args.get("SoundFileID") or "").strip()))
+        return None if seconds is None or not self.api.known_key(key) else audio.sound_file(seconds)
+
+    def tts_in_ulaw(self, args: Args) -> bytes | None:
+        """TextToSay as μ-law WAV sized from its words; null for an unknown key or voice (mock's choice)."""
+        if (
+            not self.api.known_key((args.get("LicenseKey") or "").strip())
+            or args.get("VoiceID") not in VOICE_IDS
+        ):
+            return None
+        return audio.speech(args.get("TextToSay") or "", args.get("TTSrate") or 10)
+
     def remove_sound(self, args: Args) -> bool:
         entry = ((args.get("LicenseKey") or "").strip(), (args.get("SoundFileID") or "").strip())
         return self.api.state.sounds.pop(entry, None) is not None
+
+
+def voice_id(raw: str | None) -> int:
+    """The Basic methods' VoiceID is a string [WSDL]: empty or absent is voice 0, Diane (mock's choice);
+    anything else that is not a number is no voice (Invalid VoiceID, 5)."""
+    text = (raw or "").strip()
+    if not text:
+        return 0
+    return int(text) if text.isdigit() and len(text) < 10 else -1
 
 
 def wav_seconds(data: bytes) -> int | None:

@@ -74,6 +74,7 @@ def _notify(n: Notify) -> dict[str, Any]:
         "variables": dict(n.variables),
         "record_seconds": n.record_seconds,
         "sound_id": n.sound_id,
+        "posted_code": n.posted_code,
     }
 
 
@@ -156,6 +157,7 @@ def _read_notify(n: Fields) -> Notify:
         variables={name: variables.text(name) for name in variables.data},
         record_seconds=n.integer("record_seconds", 0),
         sound_id=n.text("sound_id", ""),
+        posted_code=None if n.raw("posted_code", None) is None else n.integer("posted_code", high=99),
     )
 
 

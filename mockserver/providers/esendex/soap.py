@@ -1,7 +1,9 @@
 """SOAP 1.1 and 1.2 envelopes: read the operation and its element, write a reply envelope.
 
-The parser refuses a DTD before the XML parser sees it (no entity expansion) and raises
-:class:`SoapError` for anything that is not a well-formed envelope with one operation in its Body.
+Bodies are parsed with defusedxml with DTDs forbidden, so a DTD (and with it any entity) is refused by
+the parser itself, whatever the document's encoding (a byte search for ``<!DOCTYPE`` misses UTF-16).
+:class:`SoapError` is raised for anything that is not a well-formed envelope with one operation in
+its Body.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from enum import StrEnum
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 from mockserver.core.errors import InvalidParameter
 from mockserver.providers.esendex.operations import NS, Operation, find_operation
@@ -41,8 +46,13 @@ class SoapError(InvalidParameter):
         super().__init__(message)
         self.version = version
         self.server = server  # soap:Server / soap:Receiver (a bug in the mock) rather than Client
-        if server:
-            self.status = 500
+        self.status = fault_status(version, server=server)
+
+
+def fault_status(version: SoapVersion, *, server: bool = False) -> int:
+    """SOAP 1.1 answers every fault with HTTP 500 (SOAP 1.1 §6.2, as ASMX does); SOAP 1.2 answers a
+    soap:Sender fault with 400 and a soap:Receiver fault with 500 (SOAP 1.2 part 2, §7.5.1.2)."""
+    return 500 if server or version is SoapVersion.V11 else 400
 
 
 @dataclass(frozen=True)
@@ -58,11 +68,11 @@ def version_of(content_type: str) -> SoapVersion:
 
 def parse_envelope(body: bytes, content_type: str, soap_action: str | None) -> SoapCall:
     version = version_of(content_type)
-    if b"<!doctype" in body.lower() or b"<!entity" in body.lower():
-        raise SoapError(version, "DTDs are not allowed in a SOAP message.")
     try:
-        root = ET.fromstring(body)
-    except (ET.ParseError, ValueError) as exc:
+        root = fromstring(body, forbid_dtd=True)
+    except DefusedXmlException:
+        raise SoapError(version, "DTDs are not allowed in a SOAP message.") from None
+    except (ET.ParseError, ValueError, LookupError) as exc:
         raise SoapError(version, f"There is an error in the XML document: {exc}") from None
     namespaces = {ns: v for v, ns in ENVELOPE_NS.items()}
     if local(root.tag) != "Envelope" or _ns(root.tag) not in namespaces:

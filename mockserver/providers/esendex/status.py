@@ -1,4 +1,9 @@
-"""What a notify looks like now: the ``NotifyReturn`` fields, from its attempts (neutral calls)."""
+"""What a notify looks like now: the ``NotifyReturn`` fields, from its attempts (neutral calls).
+
+``DigitsPressed`` and ``MachineDetection`` are strings that ASP.NET leaves out while they are null: the
+reply to a call just queued has neither element [G-c4j ``NotifyPhoneBasicRs.xml``]. The mock fills them
+once a try has dialled (``""`` and ``UNKNOWN`` until there is something to say).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from decimal import Decimal
 
 from mockserver.core.calls import Call, CallState
 from mockserver.providers.esendex.models import Notify
-from mockserver.providers.esendex.vocabulary import Code, MachineDetection, call_code, machine_detection
+from mockserver.providers.esendex.vocabulary import Code, call_code, machine_detection
 
 
 @dataclass(frozen=True)
@@ -19,8 +24,8 @@ class NotifyStatus:
     call_answered: bool = False
     try_count: int = 0
     demo: bool = False
-    digits: str = ""
-    machine: str = MachineDetection.UNKNOWN.value
+    digits: str | None = None  # null (element left out) until a try has dialled [G-c4j]
+    machine: str | None = None
     duration: int = 0
     start: datetime | None = None
     end: datetime | None = None

@@ -1,8 +1,9 @@
 """Method arguments → a :class:`NotifyRequest`, or the ``ResponseCode`` that refuses it.
 
 Checks in this order (mock's choice, esendex.md §10.4): LicenseKey (14), phone number (3), CallerID
-(4), VoiceID (5), CallerID = destination (13), schedule not UTC (16), TransferNumber (6), sound files
-the script plays (23). ``TryCount`` is clamped to 1..3 [ASMX].
+(4; also when empty for the methods that take a CallerID parameter [ASMX]), VoiceID (5), CallerID =
+destination (13), schedule not UTC (16), TransferNumber (6), sound files the script plays (23).
+``TryCount`` is clamped to 1..3 [ASMX].
 """
 
 from __future__ import annotations
@@ -68,8 +69,10 @@ def notify_request(
     sound_ids: Callable[[str], set[str]],
     *,
     demo_allowed: bool = False,
+    caller_id_required: bool = False,
 ) -> NotifyRequest:
-    """``fields`` uses the AdvancedNotifyRequest names; raises :class:`Refused`."""
+    """``fields`` uses the AdvancedNotifyRequest names; raises :class:`Refused`. With
+    ``caller_id_required`` (the methods that have a CallerID parameter), an empty CallerID is 4."""
     key = _str(fields, "LicenseKey").strip()
     demo = key == DEMO_KEY
     if demo and not demo_allowed:
@@ -78,6 +81,8 @@ def notify_request(
         raise Refused(Code.KEY_INVALID)
     to = destination(_str(fields, "PhoneNumberToDial"))
     caller_id = _north_american(_str(fields, "CallerIDNumber"), Code.INVALID_CALLER_ID)
+    if caller_id_required and not caller_id:
+        raise Refused(Code.INVALID_CALLER_ID)  # "PhoneNumberToDial and CallerID must be filled in" [ASMX]
     voice = fields.get("VoiceID") or 0
     if voice not in VOICE_IDS:
         raise Refused(Code.INVALID_VOICE_ID)

@@ -1,5 +1,5 @@
 """The service description at ``?WSDL``: SOAP 1.1, SOAP 1.2, HTTP GET and HTTP POST bindings generated
-from operations.py.
+from operations.py, which follows the real service's WSDL (names, order, types).
 
 Like ASP.NET's, the schema is document/literal with elementFormDefault="qualified", each operation a
 ``<Method>`` element and a ``<MethodResponse>`` holding ``<MethodResult>``; each return type is also a
@@ -31,8 +31,7 @@ HTTP_BINDINGS = (
 COMPLEX: dict[str, tuple[tuple[str, str], ...]] = {
     "AdvancedNotifyRequest": ADVANCED_FIELDS,
     "NotifyReturn": NOTIFY_RETURN_FIELDS,
-    "AdvancedNotifyReturn": (*NOTIFY_RETURN_FIELDS, ("Variables", "ArrayOfVariable")),
-    "Variable": (("Name", "string"), ("Value", "string")),
+    "Variable": (("VariableName", "string"), ("VariableValue", "string")),
     "Response": (("ResponseCode", "int"), ("ResponseText", "string")),
     "Voice": (
         ("VoiceID", "int"),
@@ -42,10 +41,10 @@ COMPLEX: dict[str, tuple[tuple[str, str], ...]] = {
         ("VoiceLanguage", "string"),
         ("VoiceSummary", "string"),
     ),
-    "SoundFileUploadResponse": (
+    "UploadFileResponse": (
         ("UploadSuccessful", "boolean"),
-        ("UploadedLengthInSeconds", "int"),
         ("ErrorResponse", "string"),
+        ("UploadedLengthInSeconds", "int"),
     ),
 }
 ARRAYS = {
@@ -88,10 +87,9 @@ def _types() -> str:
     for name, fields in COMPLEX.items():
         parts.append(f'<s:complexType name="{name}">{_sequence(fields)}</s:complexType>')
     for name, item in ARRAYS.items():
-        nillable = ' nillable="true"' if item == "string" else ""
         parts.append(
             f'<s:complexType name="{name}"><s:sequence><s:element minOccurs="0" maxOccurs="unbounded" '
-            f'name="{item}"{nillable} type="{_type(item)}" /></s:sequence></s:complexType>'
+            f'name="{item}" nillable="true" type="{_type(item)}" /></s:sequence></s:complexType>'
         )
     return (
         f'<wsdl:types><s:schema elementFormDefault="qualified" targetNamespace="{NS}">'

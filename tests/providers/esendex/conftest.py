@@ -77,7 +77,8 @@ class PhoneNotify:
         return fields(result)
 
     def status(self, queue_id: str | int) -> dict[str, str]:
-        return fields(parse(self.post("GetQueueIDStatus", QueueID=queue_id)))
+        """GetQueueIDStatus takes the QueueID alone [WSDL]."""
+        return fields(parse(self.http.post(f"{SERVICE}/GetQueueIDStatus", data={"QueueID": str(queue_id)})))
 
 
 @pytest.fixture(scope="session")

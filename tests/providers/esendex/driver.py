@@ -46,12 +46,14 @@ class Driver:
 
     def place(self, to: str) -> str:
         fields = {"PhoneNumberToDial": to[-10:], "TextToSay": r"~\PlaySilence(600)~", "VoiceID": "0"}
-        response = self.call("NotifyPhoneBasic", CallerID="", CallerIDname="", **fields)
+        response = self.call("NotifyPhoneBasic", CallerID="7575550000", CallerIDname="", **fields)
         assert response.status_code == 200, response.text
         return reply(response)["QueueID"]
 
     def status(self, ref: str) -> Any:
-        return int(reply(self.call("GetQueueIDStatus", QueueID=ref))["ResponseCode"])
+        """As real clients poll: the QueueID alone, no LicenseKey."""
+        response = self.http.get(f"{SERVICE}/GetQueueIDStatus", params={"QueueID": ref})
+        return int(reply(response)["ResponseCode"])
 
     def expected_status(self, state: str) -> Any:
         return STATUS[state]
@@ -62,11 +64,13 @@ class Driver:
         assert "true" in response.text, response.text
 
     def unknown(self) -> httpx.Response:
-        return self.call("GetQueueIDStatus", QueueID="1")
+        return self.http.get(f"{SERVICE}/GetQueueIDStatus", params={"QueueID": "1"})
 
     def unauthenticated(self) -> httpx.Response:
+        """GetQueueIDStatus takes no key; its AdvancedInfo sibling does."""
         return self.http.post(
-            f"{SERVICE}/GetQueueIDStatus", data={"QueueID": "1", "LicenseKey": "not-a-license-key"}
+            f"{SERVICE}/GetQueueIDStatusWithAdvancedInfo",
+            data={"QueueID": "1", "LicenseKey": "not-a-license-key"},
         )
 
     def is_not_found(self, response: httpx.Response) -> bool:

@@ -48,7 +48,7 @@ def test_the_demo_key_0_works_for_basic_only(notify: PhoneNotify) -> None:
         "NotifyPhoneBasicWithTryCount",
         PhoneNumberToDial=ANSWERED_TO,
         TextToSay="x",
-        CallerID="",
+        CallerID=CALLER_ID,
         CallerIDname="",
         VoiceID=0,
         TryCount=2,
@@ -150,8 +150,8 @@ def test_a_broadcast_dials_at_calls_per_minute_and_cancels_by_reference(
             "NotifyMultiplePhoneBasicWithCPMandReferenceID",
             PhoneNumbersToDial=numbers + ";bad",
             TextToSay="hi",
-            CallerID="",
-            CallerIDName="",
+            CallerID=CALLER_ID,
+            CallerIDname="",
             VoiceID=0,
             CallsPerMinute=2,
             ReferenceID="notify1",
@@ -175,8 +175,10 @@ def test_multiple_status_and_statuses_by_phone_number(notify: PhoneNotify, contr
     assert [fields(r)["QueueID"] for r in by_phone] == [second, first]
 
 
-def test_another_keys_queue_id_is_unknown(notify: PhoneNotify, control: Any) -> None:
+def test_another_keys_queue_id_is_unknown_where_a_key_is_asked(notify: PhoneNotify, control: Any) -> None:
+    """GetQueueIDStatus takes no key, so it reads any QueueID; the methods that take one do not."""
     queue_id = notify.basic(ANSWERED_TO)["QueueID"]
     other = control.http.post("/_mock/credentials/esendex", json={"name": "Other"}).json()["license_key"]
-    status = PhoneNotify(notify.http, other).status(queue_id)
-    assert (status["ResponseCode"], status["QueueID"]) == ("9", queue_id)
+    assert PhoneNotify(notify.http, other).status(queue_id)["ResponseCode"] == "0"
+    advanced = PhoneNotify(notify.http, other).post("GetQueueIDStatusWithAdvancedInfo", QueueID=queue_id)
+    assert (fields(parse(advanced))["ResponseCode"], fields(parse(advanced))["QueueID"]) == ("9", queue_id)

@@ -118,7 +118,9 @@ def test_digits_injected_during_speech_interrupt_it(notify: PhoneNotify, control
     status = notify.status(queue_id)
     assert (status["ResponseCode"], status["DigitsPressed"], status["Duration"]) == ("1", "2", "1")
     advanced = notify.post("GetQueueIDStatusWithAdvancedInfo", QueueID=queue_id)
-    assert "<Name>chose</Name><Value>two</Value>" in advanced.text
+    assert "<Variable><VariableName>chose</VariableName><VariableValue>two</VariableValue></Variable>" in (
+        advanced.text
+    )
 
 
 def test_script_problems_are_journaled_with_their_position(notify: PhoneNotify, control: Any) -> None:

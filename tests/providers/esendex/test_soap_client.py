@@ -37,7 +37,7 @@ def test_zeep_places_an_advanced_call_and_reads_its_status(soap: zeep.Client, co
     )
     assert (reply.ResponseCode, reply.ResponseText, reply.CallComplete) == (0, "Queued", False)
     control.advance(120)
-    status = soap.service.GetQueueIDStatus(QueueID=reply.QueueID, LicenseKey=key)
+    status = soap.service.GetQueueIDStatus(QueueID=reply.QueueID)
     assert (status.ResponseCode, status.CallAnswered, status.MachineDetection) == (1, True, "HUMAN")
     assert status.StartTime == datetime(2026, 1, 1, 9, 1, 7, tzinfo=UTC)
 
@@ -46,7 +46,7 @@ def test_zeep_over_soap_12_and_the_array_methods(soap: zeep.Client, control: Any
     key = control.credentials("esendex")[0]["license_key"]
     service = soap.bind("PhoneNotify", "PhoneNotifySoap12")
     many = service.NotifyMultiplePhoneAdvanced(
-        anr={"AdvancedNotifyRequest": [{"PhoneNumberToDial": n, "TextToSay": "hi", "LicenseKey": key,
+        MultipleANR={"AdvancedNotifyRequest": [{"PhoneNumberToDial": n, "TextToSay": "hi", "LicenseKey": key,
                                         "VoiceID": 0, "TryCount": 0, "NextTryInSeconds": 0,
                                         "UTCScheduledDateTime": datetime(1, 1, 1), "TTSrate": 0,
                                         "TTSvolume": 0, "MaxCallLength": 0}
@@ -78,9 +78,9 @@ def test_zeep_uploads_a_sound_file_a_script_can_play(soap: zeep.Client, control:
     reply = soap.service.NotifyPhoneBasic(
         PhoneNumberToDial=ANSWERED_TO,
         TextToSay="~^intro~",
-        CallerID="",
+        CallerID="7575550000",
         CallerIDname="",
-        VoiceID=0,
+        VoiceID="0",
         LicenseKey=key,
     )
     control.advance(60)
