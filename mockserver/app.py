@@ -136,6 +136,8 @@ def create_app(
         ids,
         timeout=settings.callback_timeout,
         concurrency=settings.callback_concurrency,
+        per_origin=settings.callback_per_origin,
+        retention=settings.callback_retention,
         user_agent=f"mockserver/{__version__}",
         transport=None if owns_client else HttpxTransport(client),  # an injected client sees every request
     )
