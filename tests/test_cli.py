@@ -42,6 +42,9 @@ SERVE_FLAGS = [
     "--faults",
     "--state-file",
     "--callback-timeout",
+    "--callback-per-origin",
+    "--callback-retention",
+    "--workers",
     "--journal-size",
     "--log-level",
 ]
