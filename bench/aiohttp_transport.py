@@ -1,24 +1,32 @@
 """aiohttp's client as a callback :class:`~mockserver.callbacks.transport.Transport`, for comparison only.
 
     .venv/bin/python bench/aiohttp_transport.py serve [mockserver serve flags]
+    .venv/bin/python bench/aiohttp_transport.py cpu [--deliveries 5000] [--rounds 3]
 
-runs ``mockserver serve`` with every plain-http delivery sent by aiohttp (C HTTP parser, its own
+``serve`` runs ``mockserver serve`` with every plain-http delivery sent by aiohttp (C HTTP parser, its own
 keep-alive pool) instead of the project's StreamTransport; ``bench_webhooks.py --targets mock-aiohttp``
-uses it. aiohttp is not a project dependency: ``.venv/bin/pip install aiohttp==3.14.5`` first.
+uses it. ``cpu`` sends N webhooks, 64 at a time, to bench_webhooks' receiver (its own process) with each
+transport in turn and prints the sender's CPU per delivery and its rate, per round.
+aiohttp is not a project dependency: ``.venv/bin/pip install aiohttp==3.14.5`` first.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import sys
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mockserver.callbacks import dispatcher
 from mockserver.callbacks.model import Reply
-from mockserver.callbacks.transport import MAX_BODY, TransportError, with_params
+from mockserver.callbacks.transport import MAX_BODY, StreamTransport, TransportError, with_params
 
 
 class AiohttpTransport:
@@ -66,9 +74,47 @@ class AiohttpTransport:
             await self._session.close()
 
 
-if __name__ == "__main__":
-    dispatcher.StreamTransport = AiohttpTransport  # type: ignore[misc,assignment]
-    from mockserver.cli import main
+async def _cpu_round(transport: Any, url: str, deliveries: int) -> tuple[float, float]:
+    places = asyncio.Semaphore(64)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
 
-    sys.argv = ["mockserver", *sys.argv[1:]]
-    main()
+    async def one(n: int) -> None:
+        async with places:
+            await transport.send("POST", url, (), headers, f"call_sid={n}&status=busy".encode(), 10.0)
+
+    await asyncio.gather(*(one(n) for n in range(500)))  # warm: connections open, code paths hot
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(one(n) for n in range(deliveries)))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    await transport.aclose()
+    return cpu, wall
+
+
+def cpu(argv: list[str]) -> None:
+    from bench_webhooks import receiver_process  # a sibling script
+
+    parser = argparse.ArgumentParser(prog="aiohttp_transport.py cpu")
+    parser.add_argument("--deliveries", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    makers: dict[str, Callable[[], Any]] = {
+        "stream": lambda: StreamTransport(64),
+        "aiohttp": AiohttpTransport,
+    }
+    with receiver_process() as receiver:
+        for number in range(1, args.rounds + 1):
+            for name, make in makers.items():
+                used, wall = asyncio.run(_cpu_round(make(), f"{receiver}/cb", args.deliveries))
+                per = used / args.deliveries * 1e6
+                print(f"round {number} {name:<8} cpu {per:5.0f} us/delivery  {args.deliveries / wall:6.0f}/s")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["cpu"]:
+        cpu(sys.argv[2:])
+    else:
+        dispatcher.StreamTransport = AiohttpTransport  # type: ignore[misc,assignment]
+        from mockserver.cli import main
+
+        sys.argv = ["mockserver", *sys.argv[1:]]
+        main()

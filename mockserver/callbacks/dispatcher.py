@@ -249,6 +249,7 @@ class Dispatcher:
     def _pump(self, origin: _Origin) -> None:
         while origin.queue and self._room(origin):
             job = origin.queue.popleft()
+            job.delivery.state = DeliveryState.IN_FLIGHT  # it holds a place; its attempt starts next
             origin.in_flight += 1
             self._in_flight += 1
             task = asyncio.create_task(self._run(origin, job))
@@ -283,7 +284,6 @@ class Dispatcher:
                 )
                 self._recorded(delivery, Attempt(self.scheduler.clock.now(), error=note, resend=job.resend))
             else:
-                delivery.state = DeliveryState.IN_FLIGHT
                 rewrite = None if job.resend else self._rewrites.get(delivery.id)
                 if rewrite is not None:
                     delivery.request = rewrite(delivery.request, len(delivery.attempts) + 1)
