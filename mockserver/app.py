@@ -149,7 +149,9 @@ def callback_transport(settings: Settings, client: httpx.AsyncClient, owns_clien
     except PolicyError as exc:
         raise ConfigError(f"--callback-allow: {exc}") from None
     plain: Transport = (
-        StreamTransport(user_agent=f"mockserver/{__version__}") if owns_client else HttpxTransport(client)
+        StreamTransport(settings.callback_per_origin, f"mockserver/{__version__}")
+        if owns_client
+        else HttpxTransport(client)
     )
     return GuardedTransport(policy, plain, HttpxTransport(client))
 
@@ -204,6 +206,8 @@ def create_app(
         ids,
         timeout=settings.callback_timeout,
         concurrency=settings.callback_concurrency,
+        per_origin=settings.callback_per_origin,
+        retention=settings.callback_retention,
         user_agent=f"mockserver/{__version__}",
         transport=callback_transport(settings, client, owns_client),
     )

@@ -5,6 +5,7 @@ Every ``serve`` flag can also be set with an environment variable ``MOCKSERVER_<
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -130,6 +131,32 @@ def main() -> None:
     help="Seconds per outbound callback attempt.",
 )
 @click.option(
+    "--callback-per-origin",
+    type=click.IntRange(min=1),
+    default=DEFAULTS["callback_per_origin"],
+    envvar=_env("callback_per_origin"),
+    show_envvar=True,
+    show_default=True,
+    help="Callback attempts in flight to one receiver origin (each origin has its own queue).",
+)
+@click.option(
+    "--callback-retention",
+    type=click.IntRange(min=0),
+    default=DEFAULTS["callback_retention"],
+    envvar=_env("callback_retention"),
+    show_envvar=True,
+    show_default=True,
+    help="Finished callback deliveries kept; the oldest finished are dropped first.",
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=1,
+    envvar=_env("workers"),
+    show_envvar=True,
+    help="Always 1: the server keeps its state in one process (see docs/architecture.md).",
+)
+@click.option(
     "--journal-size",
     type=click.IntRange(min=1),
     default=DEFAULTS["journal_size"],
@@ -227,6 +254,9 @@ def serve(
     faults: Path | None,
     state_file: Path | None,
     callback_timeout: float,
+    callback_per_origin: int,
+    callback_retention: int,
+    workers: int,
     journal_size: int,
     log_level: str,
     control_token: str | None,
@@ -240,6 +270,7 @@ def serve(
     autosave: float | None,
 ) -> None:
     """Start the server."""
+    refuse_workers(workers)
     from mockserver.server import run
 
     settings = Settings(
@@ -255,6 +286,8 @@ def serve(
         faults=faults,
         state_file=state_file,
         callback_timeout=callback_timeout,
+        callback_per_origin=callback_per_origin,
+        callback_retention=callback_retention,
         journal_size=journal_size,
         log_level=log_level,
         control_token=control_token or None,
@@ -273,6 +306,21 @@ def serve(
         run(settings)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def refuse_workers(workers: int) -> None:
+    """One process only: several workers would each hold their own calls, clock and ids."""
+    concurrency = os.environ.get("WEB_CONCURRENCY", "").strip()
+    asked = workers if workers != 1 else (int(concurrency) if concurrency.isdigit() else 1)
+    if asked > 1:
+        raise click.UsageError(
+            f"mockserver runs in one process; {asked} workers would each keep their own calls, clock and "
+            "callbacks (a read could reach a worker that never saw the call, and ids would collide). "
+            "Run one server per test suite or shard by account: see 'Scaling past one process' in "
+            "docs/architecture.md."
+        )
+    if workers < 1:
+        raise click.UsageError("--workers must be 1")
 
 
 @main.group()

@@ -1,8 +1,10 @@
 """The callback dispatcher: every request the server makes to a client, with retries on the clock.
 
-A delivery runs in its own task behind a concurrency limit, so a slow or dead receiver costs one task and
-never blocks an API handler. Retries are scheduled on the mock's clock (a virtual clock retries only
-when advanced). Every attempt is recorded on the :class:`Delivery`, which is kept until reset.
+Each receiver origin (scheme, host and port) has its own queue and its own places in flight, so a slow,
+stuck or dead receiver holds only its own places: no delivery waits for a place another origin holds.
+Retries are scheduled on the mock's clock (a virtual clock retries only when advanced). Every delivery
+is a :class:`Delivery` record from the moment it is submitted (queued, in flight, waiting for its next
+attempt, done), indexed by id and by call; finished ones are kept up to a retention cap.
 """
 
 from __future__ import annotations
@@ -10,14 +12,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 
 import httpx
 
 from mockserver.callbacks.model import (
     NO_RETRY,
+    RESPONSE_SNIPPET,
     Attempt,
     Delivery,
+    DeliveryState,
     OutboundRequest,
     Reply,
     RetryPolicy,
@@ -31,7 +37,46 @@ OnReply = Callable[[Reply], Awaitable[None]]
 #: Makes the request for attempt ``n`` (1-based) from the first one: e.g. a webhook whose body counts its
 #: tries, or whose signature covers a fresh timestamp.
 Rewrite = Callable[[OutboundRequest, int], OutboundRequest]
-RESPONSE_SNIPPET = 2000
+
+#: Places in flight per receiver origin. 4 capped deliveries during load near 200/s (issue 14); 64 let
+#: one receiver take 2,000+/s while a stuck one holds no more than 64 sockets.
+DEFAULT_PER_ORIGIN = 64
+#: Places in flight over all origins (file descriptors are the shared resource). An origin with nothing
+#: in flight may always start one, and each busy origin may hold at least its fair share of these.
+DEFAULT_CONCURRENCY = 512
+#: Finished deliveries kept; beyond that the oldest finished are dropped (counted in ``evicted``).
+DEFAULT_RETENTION = 100_000
+
+
+class ResendError(Exception):
+    """A delivery that cannot be sent again now (``code`` is the control API's error code)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(eq=False)
+class _Job:
+    """One attempt to make: what to send, and what to do with the outcome."""
+
+    delivery: Delivery
+    policy: RetryPolicy = NO_RETRY
+    on_reply: OnReply | None = None
+    reply_timeout: float | None = None
+    resend: bool = False
+    done: asyncio.Future[Reply | None] | None = None  # set for whoever awaits the outcome (fetch, resend)
+    queued_at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(eq=False)
+class _Origin:
+    key: str
+    queue: deque[_Job] = field(default_factory=deque)
+    in_flight: int = 0
+    #: The last attempt got no answer within its timeout: deliveries that have queued behind it for a
+    #: whole timeout are recorded as timed out instead of waiting another one (see ``_run``).
+    stalled: bool = False
 
 
 class Dispatcher:
@@ -42,8 +87,9 @@ class Dispatcher:
         ids: IdFactory,
         *,
         timeout: float = 10.0,
-        concurrency: int = 64,
-        per_origin: int = 4,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        per_origin: int = DEFAULT_PER_ORIGIN,
+        retention: int = DEFAULT_RETENTION,
         user_agent: str = "mockserver",
         transport: Transport | None = None,
     ) -> None:
@@ -56,20 +102,27 @@ class Dispatcher:
         self.ids = ids
         self.timeout = timeout
         self.user_agent = user_agent
-        self._limit = asyncio.Semaphore(concurrency)
-        # Few requests in flight per receiver: httpcore's pool does work per pooled connection on every
-        # request, so 64 at once to one receiver delivered ~300/s where 4-8 delivered ~750-900/s; and a
-        # slow receiver only ever holds its own origin's places.
-        self._per_origin = per_origin
-        self._origin_limits: dict[str, asyncio.Semaphore] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._deliveries: list[Delivery] = []
-        self._seq = itertools.count(1)
-        self.handler_errors: list[BaseException] = []
-        self._rewrites: dict[str, Rewrite | None] = {}
-        self._changed = asyncio.Event()
+        self.concurrency = max(1, concurrency)
+        self.per_origin = max(1, per_origin)
+        self.retention = max(0, retention)
         self.faults: FaultBook | None = None
         self.attempt_listeners: list[Callable[[Delivery, Attempt], None]] = []
+        self.handler_errors: list[BaseException] = []
+        self._changed = asyncio.Event()
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self._deliveries: dict[str, Delivery] = {}  # by id, in submission order
+        self._by_call: dict[str, dict[str, Delivery]] = {}
+        self._pending: dict[str, Delivery] = {}  # not done yet
+        self._finished: deque[Delivery] = deque()  # done, oldest first: what retention drops
+        self._rewrites: dict[str, Rewrite | None] = {}
+        self._origins: dict[str, _Origin] = {}  # only origins with work queued or in flight
+        self._blocked: dict[str, None] = {}  # origins waiting for a global place (an ordered set)
+        self._in_flight = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._seq = itertools.count(1)
+        self.evicted = 0
 
     # -- sending ---------------------------------------------------------------------------------
     def submit(
@@ -80,34 +133,24 @@ class Dispatcher:
         rewrite: Rewrite | None = None,
     ) -> Delivery:
         """Queue ``request``; ``on_reply`` runs with the first 2xx reply. Returns its record at once."""
-        delivery = self._new(request)
-        self._rewrites[delivery.id] = rewrite
+        delivery = self._new(request, policy)
+        if rewrite is not None:
+            self._rewrites[delivery.id] = rewrite
         rules = self.faults.outbound(request.provider, request.url) if self.faults else []
         if not rules:
-            self._spawn(delivery, policy, on_reply)
+            self._enqueue(_Job(delivery, policy, on_reply))
             return delivery
         assert self.faults is not None
         wait = sum((r.delay or 0.0) + (self.faults.shuffle_delay(r) if r.reorder else 0.0) for r in rules)
         delivery.fault = ", ".join(r.id for r in rules)
-        self._spawn_after(delivery, wait, policy, on_reply)
+        self._start_after(_Job(delivery, policy, on_reply), wait)
         if any(r.duplicate for r in rules):
-            copy = self._new(request)
+            copy = self._new(request, policy, own_id=False)
             copy.fault = f"duplicate of {delivery.id} ({delivery.fault})"
-            self._rewrites[copy.id] = rewrite
-            self._spawn_after(copy, wait, policy, None)
+            if rewrite is not None:
+                self._rewrites[copy.id] = rewrite
+            self._start_after(_Job(copy, policy), wait)
         return delivery
-
-    def _spawn_after(
-        self, delivery: Delivery, wait: float, policy: RetryPolicy, on_reply: OnReply | None
-    ) -> None:
-        if wait <= 0:
-            self._spawn(delivery, policy, on_reply)
-            return
-
-        async def start() -> None:
-            self._spawn(delivery, policy, on_reply)
-
-        delivery.next_attempt_at = self.scheduler.call_later(wait, start).at
 
     async def fetch(
         self, request: OutboundRequest, reply_timeout: float | None = None
@@ -117,58 +160,205 @@ class Dispatcher:
         ``reply_timeout`` overrides the server's callback timeout, for providers that document their own
         (e.g. "a reply within 3 s").
         """
-        delivery = self._new(request)
-        reply = await self._attempt(delivery, reply_timeout)
-        return delivery, reply
+        delivery = self._new(request, NO_RETRY)
+        job = _Job(delivery, reply_timeout=reply_timeout, done=asyncio.get_running_loop().create_future())
+        self._enqueue(job)
+        assert job.done is not None
+        return delivery, await job.done
 
-    def _new(self, request: OutboundRequest) -> Delivery:
+    async def resend(self, delivery_id: str) -> Delivery:
+        """Send a finished delivery's last request once more, recorded as an attempt marked ``resend``.
+
+        Its reply is recorded but drives nothing (no flow goes on from it) and it is not retried.
+        """
+        delivery = self._deliveries.get(delivery_id)
+        if delivery is None:
+            raise KeyError(delivery_id)
+        if delivery.state is not DeliveryState.DONE:
+            raise ResendError(
+                "delivery_pending", f"delivery {delivery_id} is {delivery.state}; resend it once done"
+            )
+        if delivery.request.kind == "fetch":
+            raise ResendError(
+                "not_resendable", "a controller fetch is part of a call's flow; only events resend"
+            )
+        if delivery.body_truncated:
+            raise ResendError(
+                "body_not_kept", "the log kept only the start of this body; it cannot be resent"
+            )
+        job = _Job(delivery, resend=True, done=asyncio.get_running_loop().create_future())
+        self._enqueue(job)
+        assert job.done is not None
+        await job.done
+        return delivery
+
+    def _new(self, request: OutboundRequest, policy: RetryPolicy, own_id: bool = True) -> Delivery:
+        made = self.ids.uuid()  # drawn either way: a provider naming its deliveries changes no other id
+        given = request.delivery_id if own_id else None
         delivery = Delivery(
-            id=self.ids.uuid(),
+            id=given if given and given not in self._deliveries else made,
             seq=next(self._seq),
             request=request,
             created_at=self.scheduler.clock.now(),
+            state=DeliveryState.QUEUED,
+            retry_schedule=policy.backoff,
         )
-        self._deliveries.append(delivery)
+        self._deliveries[delivery.id] = delivery
+        self._pending[delivery.id] = delivery
+        if request.call_id is not None:
+            self._by_call.setdefault(request.call_id, {})[delivery.id] = delivery
         return delivery
 
-    def _spawn(self, delivery: Delivery, policy: RetryPolicy, on_reply: OnReply | None) -> None:
-        task = asyncio.create_task(self._run(delivery, policy, on_reply))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _start_after(self, job: _Job, wait: float) -> None:
+        """Queue ``job`` after ``wait`` seconds on the clock (at once if 0)."""
+        if wait <= 0:
+            self._enqueue(job)
+            return
 
-    async def _run(self, delivery: Delivery, policy: RetryPolicy, on_reply: OnReply | None) -> None:
+        async def due() -> None:
+            job.queued_at = time.monotonic()
+            self._enqueue(job)
+
+        job.delivery.state = DeliveryState.WAITING
+        job.delivery.next_attempt_at = self.scheduler.call_later(wait, due).at
+
+    # -- the queues --------------------------------------------------------------------------------
+    def _enqueue(self, job: _Job) -> None:
+        delivery = job.delivery
         delivery.next_attempt_at = None
-        rewrite = self._rewrites.get(delivery.id)
-        if rewrite is not None:
-            delivery.request = rewrite(delivery.request, len(delivery.attempts) + 1)
-        reply = await self._attempt(delivery)
+        delivery.state = DeliveryState.QUEUED
+        self._pending[delivery.id] = delivery
+        key = _origin_of(delivery.request.url)
+        origin = self._origins.get(key)
+        if origin is None:
+            origin = self._origins[key] = _Origin(key)
+        origin.queue.append(job)
+        self._pump(origin)
+
+    def _room(self, origin: _Origin) -> bool:
+        """May ``origin`` start one more attempt now? (If only the global cap says no, it is queued
+        for a global place.)"""
+        share = max(1, self.concurrency // max(1, len(self._origins)))
+        if origin.in_flight >= min(self.per_origin, share):
+            return False
+        if origin.in_flight == 0 or self._in_flight < self.concurrency:
+            return True
+        self._blocked[origin.key] = None
+        return False
+
+    def _pump(self, origin: _Origin) -> None:
+        while origin.queue and self._room(origin):
+            job = origin.queue.popleft()
+            job.delivery.state = DeliveryState.IN_FLIGHT  # it holds a place; its attempt starts next
+            origin.in_flight += 1
+            self._in_flight += 1
+            task = asyncio.create_task(self._run(origin, job))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def _release(self, origin: _Origin) -> None:
+        if self._origins.get(origin.key) is not origin:
+            return  # from before a reset
+        origin.in_flight -= 1
+        self._in_flight -= 1
+        self._pump(origin)
+        if not origin.queue and not origin.in_flight:
+            del self._origins[origin.key]
+        while self._blocked and self._in_flight < self.concurrency:
+            key = next(iter(self._blocked))
+            del self._blocked[key]
+            if (waiting := self._origins.get(key)) is not None:
+                self._pump(waiting)
+
+    async def _run(self, origin: _Origin, job: _Job) -> None:
+        delivery = job.delivery
+        reply: Reply | None = None
+        try:
+            timeout = self.timeout if job.reply_timeout is None else job.reply_timeout
+            queued = time.monotonic() - job.queued_at
+            if origin.stalled and queued >= timeout:
+                # The origin has left requests unanswered for a whole timeout and this one has waited as
+                # long behind them: record the timeout it would get rather than wait for another one.
+                note = (
+                    f"timeout: not sent, queued {queued:.1f} s behind requests {origin.key} left unanswered"
+                )
+                self._recorded(delivery, Attempt(self.scheduler.clock.now(), error=note, resend=job.resend))
+            else:
+                rewrite = None if job.resend else self._rewrites.get(delivery.id)
+                if rewrite is not None:
+                    delivery.request = rewrite(delivery.request, len(delivery.attempts) + 1)
+                reply = await self._attempt(delivery, timeout, job.resend)
+                origin.stalled = reply is None and delivery.attempts[-1].error == "timeout"
+        except asyncio.CancelledError:
+            if job.done is not None:
+                job.done.cancel()  # a reset: whoever waits for this attempt is cancelled too
+            raise
+        finally:
+            self._release(origin)
+        await self._outcome(job, reply)
+        if job.done is not None and not job.done.done():
+            job.done.set_result(reply)
+
+    async def _outcome(self, job: _Job, reply: Reply | None) -> None:
+        delivery = job.delivery
+        if job.resend:  # counted as finished already: only its state changes back
+            delivery.state = DeliveryState.DONE
+            self._pending.pop(delivery.id, None)
+            return
         if reply is not None and reply.ok:
-            if on_reply is not None:
+            if job.on_reply is not None:
                 try:
-                    await on_reply(reply)
+                    await job.on_reply(reply)
                 except Exception as exc:  # a provider bug must not lose the record
                     self.handler_errors.append(exc)
-            self._rewrites.pop(delivery.id, None)
+            self._finish(delivery)
             return
         tried = len(delivery.attempts)
+        policy = job.policy
         if tried < policy.max_attempts and policy.retryable(delivery.attempts[-1]):
-            wait = policy.backoff[tried - 1]
-
-            async def retry() -> None:
-                self._spawn(delivery, policy, on_reply)
-
-            timer = self.scheduler.call_later(wait, retry)
-            delivery.next_attempt_at = timer.at
+            retry = _Job(delivery, policy, job.on_reply)
+            self._start_after(retry, policy.backoff[tried - 1])
         else:
-            self._rewrites.pop(delivery.id, None)
+            self._finish(delivery)
 
-    def _origin_limit(self, url: str) -> asyncio.Semaphore:
-        scheme, _, rest = url.partition("://")
-        origin = f"{scheme}://{rest.split('/', 1)[0]}"
-        limit = self._origin_limits.get(origin)
-        if limit is None:
-            limit = self._origin_limits[origin] = asyncio.Semaphore(self._per_origin)
-        return limit
+    def _finish(self, delivery: Delivery) -> None:
+        delivery.state = DeliveryState.DONE
+        delivery.next_attempt_at = None
+        self._pending.pop(delivery.id, None)
+        self._rewrites.pop(delivery.id, None)
+        delivery.trim_body()
+        self._finished.append(delivery)
+        self._evict()
+
+    def _evict(self) -> None:
+        """Drop the oldest finished deliveries beyond the retention cap."""
+        while len(self._finished) > self.retention:
+            delivery = self._finished.popleft()
+            if delivery.state is not DeliveryState.DONE:  # being resent: keep it, drop the next one
+                self._finished.append(delivery)
+                if all(d.state is not DeliveryState.DONE for d in self._finished):
+                    return
+                continue
+            self._forget(delivery)
+            self.evicted += 1
+
+    def _forget(self, delivery: Delivery) -> None:
+        self._deliveries.pop(delivery.id, None)
+        call_id = delivery.request.call_id
+        if call_id is not None and (of_call := self._by_call.get(call_id)) is not None:
+            of_call.pop(delivery.id, None)
+            if not of_call:
+                del self._by_call[call_id]
+
+    def forget_call(self, call_id: str) -> int:
+        """Drop the finished deliveries of a call (for a retention policy on calls); how many went."""
+        gone = [d for d in self._by_call.get(call_id, {}).values() if d.state is DeliveryState.DONE]
+        for delivery in gone:
+            self._forget(delivery)
+        if gone:
+            dropped = {d.id for d in gone}
+            self._finished = deque(d for d in self._finished if d.id not in dropped)
+        return len(gone)
 
     def _recorded(self, delivery: Delivery, attempt: Attempt) -> None:
         delivery.attempts.append(attempt)
@@ -185,34 +375,27 @@ class Dispatcher:
             return False
         return True
 
-    async def _attempt(self, delivery: Delivery, reply_timeout: float | None = None) -> Reply | None:
+    async def _attempt(self, delivery: Delivery, timeout: float, resend: bool) -> Reply | None:  # noqa: ASYNC109
         request = delivery.request
         at = self.scheduler.clock.now()
         started = time.perf_counter()
         headers = {"User-Agent": self.user_agent, **dict(request.headers)}
         transport = self._plain if request.url[:7].lower() == "http://" else self._other
-        async with self._limit, self._origin_limit(request.url):
-            try:
-                reply = await transport.send(
-                    request.method,
-                    request.url,
-                    request.params,
-                    headers,
-                    request.body,
-                    self.timeout if reply_timeout is None else reply_timeout,
-                )
-            except TransportError as exc:
-                self._recorded(delivery, Attempt(at, error=str(exc), elapsed_ms=_ms(started)))
-                return None
-        self._recorded(
-            delivery,
-            Attempt(
-                at,
-                status=reply.status,
-                elapsed_ms=_ms(started),
-                response_body=reply.text[:RESPONSE_SNIPPET],
-            ),
+        try:
+            reply = await transport.send(
+                request.method, request.url, request.params, headers, request.body, timeout
+            )
+        except TransportError as exc:
+            self._recorded(delivery, Attempt(at, error=str(exc), elapsed_ms=_ms(started), resend=resend))
+            return None
+        attempt = Attempt(
+            at,
+            status=reply.status,
+            elapsed_ms=_ms(started),
+            response_body=reply.text[:RESPONSE_SNIPPET],
+            resend=resend,
         )
+        self._recorded(delivery, attempt)
         return reply
 
     # -- waiting and reading ---------------------------------------------------------------------
@@ -222,10 +405,28 @@ class Dispatcher:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     def __iter__(self) -> Iterator[Delivery]:
-        return iter(list(self._deliveries))
+        return iter(list(self._deliveries.values()))
 
     def __len__(self) -> int:
         return len(self._deliveries)
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        return self._deliveries.get(delivery_id)
+
+    def of_call(self, call_id: str) -> list[Delivery]:
+        """The deliveries of one call, in order, without looking at the others."""
+        return list(self._by_call.get(call_id, {}).values())
+
+    @property
+    def pending(self) -> int:
+        """Deliveries not done: queued, in flight, or waiting for their next attempt."""
+        return len(self._pending)
+
+    def counts(self) -> dict[str, int]:
+        """Deliveries by state (every state named, zeros too)."""
+        seen = Counter(d.state.value for d in self._pending.values())
+        seen[DeliveryState.DONE.value] = len(self._deliveries) - len(self._pending)
+        return {state.value: seen[state.value] for state in DeliveryState}
 
     async def aclose(self) -> None:
         """Close kept-alive connections (the httpx client belongs to whoever made it)."""
@@ -233,17 +434,31 @@ class Dispatcher:
         await self._other.aclose()
 
     def clear(self) -> None:
+        for origin in self._origins.values():
+            for job in origin.queue:
+                if job.done is not None:
+                    job.done.cancel()
         for task in self._tasks:
             task.cancel()
-        self._deliveries.clear()
-        self._rewrites.clear()
-        self._seq = itertools.count(1)
+        self._reset_state()
 
     def load(self, deliveries: list[Delivery]) -> None:
         """Put back deliveries from a snapshot, as records only: none is attempted or retried again."""
         self.clear()
-        self._deliveries.extend(deliveries)
+        for delivery in deliveries:
+            delivery.state = DeliveryState.DONE
+            delivery.next_attempt_at = None
+            self._deliveries[delivery.id] = delivery
+            if delivery.request.call_id is not None:
+                self._by_call.setdefault(delivery.request.call_id, {})[delivery.id] = delivery
+            self._finished.append(delivery)
+        self._evict()
         self._seq = itertools.count(max((d.seq for d in deliveries), default=0) + 1)
+
+
+def _origin_of(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme.lower()}://{rest.split('/', 1)[0].split('?', 1)[0].lower()}"
 
 
 def _ms(started: float) -> float:

@@ -17,7 +17,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from mockserver import snapshot
-from mockserver.callbacks.model import Delivery
+from mockserver.callbacks.dispatcher import ResendError
+from mockserver.callbacks.model import Delivery, DeliveryState
 from mockserver.control import sink, verify
 from mockserver.control.dashboard import dashboard_routes
 from mockserver.control.schemas import call_json, error_json, iso
@@ -273,6 +274,7 @@ async def list_callbacks(request: Request) -> Response:
     ``count`` (default 1) matching deliveries have been attempted, or the time is up — then answer what
     there is. Tests wait on this instead of sleeping."""
     state = state_of(request)
+    dispatcher = state.dispatcher
     query = request.query_params
     call_ref = query.get("call_id")
     call_id = None if call_ref is None else find_call(state, call_ref).id
@@ -281,24 +283,54 @@ async def list_callbacks(request: Request) -> Response:
     delivered = query.get("delivered")
     if delivered not in (None, "true", "false"):
         raise ControlError(400, "invalid_filter", "delivered must be true or false")
+    wanted_state = query.get("state")
+    if wanted_state is not None and wanted_state not in {s.value for s in DeliveryState}:
+        names = ", ".join(s.value for s in DeliveryState)
+        raise ControlError(400, "invalid_filter", f"state must be one of {names}")
 
     def matching() -> list[Delivery]:
         return [
             d
-            for d in state.dispatcher
+            for d in (dispatcher if call_id is None else dispatcher.of_call(call_id))
             if query.get("provider") in (None, d.request.provider)
-            and (call_id is None or d.request.call_id == call_id)
             and query.get("url") in (None, d.request.url)
             and query.get("kind") in (None, d.request.kind)
             and (delivered is None or d.delivered == (delivered == "true"))
+            and wanted_state in (None, d.state.value)
         ]
 
     deadline = time.monotonic() + wait
     rows = matching()
     while sum(1 for d in rows if d.attempts) < count and (left := deadline - time.monotonic()) > 0:
-        await state.dispatcher.changed(left)
+        await dispatcher.changed(left)
         rows = matching()
-    return JSONResponse({"callbacks": [d.to_json() for d in rows]})
+    return JSONResponse(
+        {
+            "callbacks": [d.to_json() for d in rows],
+            "pending": dispatcher.pending,
+            "states": dispatcher.counts(),
+            "evicted": dispatcher.evicted,
+        }
+    )
+
+
+async def get_callback(request: Request) -> Response:
+    delivery = state_of(request).dispatcher.get(request.path_params["id"])
+    if delivery is None:
+        raise ControlError(404, "not_found", f"no delivery {request.path_params['id']!r}")
+    return JSONResponse(delivery.to_json())
+
+
+async def resend_callback(request: Request) -> Response:
+    """Send a finished delivery again; answers it with the new attempt (marked ``resend``) recorded."""
+    delivery_id = request.path_params["id"]
+    try:
+        delivery = await state_of(request).dispatcher.resend(delivery_id)
+    except KeyError:
+        raise ControlError(404, "not_found", f"no delivery {delivery_id!r}") from None
+    except ResendError as exc:
+        raise ControlError(409, exc.code, str(exc)) from None
+    return JSONResponse(delivery.to_json())
 
 
 def _number(raw: str, name: str, low: float, high: float) -> float:
@@ -516,6 +548,8 @@ def control_routes() -> list[BaseRoute]:
         Route("/requests", g(list_requests), methods=["GET"]),
         Route("/journal", g(journal), methods=["GET"]),
         Route("/callbacks", g(list_callbacks), methods=["GET"]),
+        Route("/callbacks/{id}", g(get_callback), methods=["GET"]),
+        Route("/callbacks/{id}/resend", g(resend_callback), methods=["POST"]),
         Route("/scenarios", g(list_scenarios), methods=["GET"]),
         Route("/scenarios/{name}", g(get_scenario), methods=["GET"]),
         Route("/scenarios/{name}", g(put_scenario), methods=["PUT"]),

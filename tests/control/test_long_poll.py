@@ -60,7 +60,7 @@ def test_wait_answers_what_there_is_when_the_time_is_up(fast_server: MockServer)
         f"{fast_server.base_url}/_mock/callbacks", params={"url": "http://nowhere/", "wait": 0.2}, timeout=5
     )
     assert r.status_code == 200
-    assert r.json() == {"callbacks": []}
+    assert r.json()["callbacks"] == []
 
 
 @pytest.mark.parametrize(
