@@ -28,3 +28,8 @@ class Settings:
     providers: tuple[str, ...] = field(default=())  # empty = every registered provider
     state_file: Path | None = None  # JSON snapshot: loaded at start if it exists, written on shutdown
     log_level: str = "info"
+    tls: bool = (
+        False  # also serve HTTPS, with a certificate for every provider host name (docs/zero-change.md)
+    )
+    https_port: int = 8443  # the HTTPS port when tls is on (443 where the process may bind it; 0 = free)
+    ca_dir: Path | None = None  # where the local CA is kept (None: ~/.local/share/mockserver/ca)

@@ -45,6 +45,7 @@ class Routee(Provider):
     name = "routee"
     title = "Routee Voice (connect.routee.net + auth.routee.net)"
     path_prefixes = ("/oauth/", "/voice/")
+    hosts = ("auth.routee.net", "connect.routee.net")
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
