@@ -133,6 +133,30 @@ def main() -> None:
     show_envvar=True,
     show_default=True,
 )
+@click.option(
+    "--tls/--no-tls",
+    default=DEFAULTS["tls"],
+    envvar=_env("tls"),
+    show_envvar=True,
+    show_default=True,
+    help="Also serve HTTPS for every provider host name (docs/zero-change.md).",
+)
+@click.option(
+    "--https-port",
+    type=click.IntRange(min=0, max=65535),
+    default=DEFAULTS["https_port"],
+    envvar=_env("https_port"),
+    show_envvar=True,
+    show_default=True,
+    help="The HTTPS port with --tls (443 where the process may bind it).",
+)
+@click.option(
+    "--ca-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=_env("ca_dir"),
+    show_envvar=True,
+    help="Where the local CA is kept (default: ~/.local/share/mockserver/ca).",
+)
 def serve(
     host: str,
     port: int,
@@ -147,6 +171,9 @@ def serve(
     callback_timeout: float,
     journal_size: int,
     log_level: str,
+    tls: bool,
+    https_port: int,
+    ca_dir: Path | None,
 ) -> None:
     """Start the server."""
     from mockserver.server import run
@@ -165,11 +192,34 @@ def serve(
         callback_timeout=callback_timeout,
         journal_size=journal_size,
         log_level=log_level,
+        tls=tls,
+        https_port=https_port,
+        ca_dir=ca_dir,
     )
     try:
         run(settings)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.command("ca")
+@click.option(
+    "--ca-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=_env("ca_dir"),
+    show_envvar=True,
+    help="Where the local CA is kept (default: ~/.local/share/mockserver/ca).",
+)
+def ca(ca_dir: Path | None) -> None:
+    """Print the local CA's certificate (PEM), creating the CA on first use: mockserver ca > ca.pem"""
+    from mockserver.tls import CAError, LocalCA
+
+    try:
+        authority = LocalCA.load_or_create(ca_dir)
+    except CAError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(authority.pem.decode("ascii"), nl=False)
+    click.echo(f"# kept in {authority.folder}", err=True)
 
 
 @main.group()

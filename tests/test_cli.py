@@ -44,6 +44,9 @@ SERVE_FLAGS = [
     "--callback-timeout",
     "--journal-size",
     "--log-level",
+    "--tls",
+    "--https-port",
+    "--ca-dir",
 ]
 BROKEN_SCENARIO = "name: broken\nsteps:\n  - {after: 1, state: exploded}\n"
 CONSOLE_SCRIPT = Path(sys.executable).parent / "mockserver"
