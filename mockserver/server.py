@@ -85,11 +85,13 @@ class _Server(uvicorn.Server):
         super().__init__(config)
         self.https_port: int | None = None
         self.https_failed = False
+        self.ready = False  # both listeners tried (``started`` is set before the HTTPS one)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.started and self.https_port is not None:
             await self._listen_https(self.https_port)
+        self.ready = self.started
 
     async def _listen_https(self, port: int) -> None:
         config = self.config
@@ -209,7 +211,7 @@ class MockServer:
     def start(self, timeout: float = 10.0) -> MockServer:
         self._thread.start()
         deadline = time.monotonic() + timeout
-        while not self._server.started:
+        while not self._server.ready:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("mockserver did not start")
             time.sleep(0.005)
