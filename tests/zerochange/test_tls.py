@@ -48,7 +48,8 @@ def strict_context(ca_pem: bytes) -> ssl.SSLContext:
 
 
 def peer_certificate(server: MockServer, name: str) -> x509.Certificate:
-    assert server.https_port is not None and server.ca_pem is not None
+    assert server.https_port is not None
+    assert server.ca_pem is not None
     with (
         socket.create_connection(("127.0.0.1", server.https_port), timeout=10) as raw,
         strict_context(server.ca_pem).wrap_socket(raw, server_hostname=name) as tls,
@@ -73,7 +74,8 @@ def test_the_certificate_verifies_for_every_provider_host(tls_server: MockServer
 
 
 def test_https_by_ip_and_the_plain_port_share_one_state(tls_server: MockServer) -> None:
-    assert tls_server.https_url is not None and tls_server.ca_pem is not None
+    assert tls_server.https_url is not None
+    assert tls_server.ca_pem is not None
     verify = strict_context(tls_server.ca_pem)
     httpx.post(f"{tls_server.base_url}/_mock/reset")
     over_tls = httpx.get(f"{tls_server.https_url}/_mock/health", verify=verify).json()
