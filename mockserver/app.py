@@ -13,10 +13,11 @@ import httpx
 import yaml
 from faker import Faker
 from starlette.applications import Starlette
+from starlette.datastructures import URLPath
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Match, Mount, Route, Router
+from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver import __version__, snapshot
@@ -241,6 +242,9 @@ class ProviderHosts(BaseRoute):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.apps[_host_name(scope)][1](scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)  # names are found in the routes that follow
 
 
 def _host_name(scope: Scope) -> str:

@@ -18,6 +18,8 @@ from mockserver.testing.handle import TelephonyMock
 from mockserver.testing.hosts import HostRedirect
 from mockserver.tls import LocalCA
 
+pytest_plugins = ["pytester"]
+
 ORIGINAL_GETADDRINFO = socket.getaddrinfo  # as this module was imported, before any test opted in
 
 # The SDK reads each urllib response without closing it; its socket is collected with a ResourceWarning.
@@ -102,3 +104,48 @@ def test_a_redirect_is_undone_on_exit(tmp_path: Path) -> None:
 
     assert (socket.getaddrinfo, dict(ssl.SSLContext.__dict__)) == before
     assert der not in ssl.create_default_context(cafile=certifi.where()).get_ca_certs(binary_form=True)
+
+
+# -- as a user gets it: the plugin in an inner pytest run -------------------------------------------
+INNER_TESTS = """
+import socket
+import ssl
+
+import callr
+import pytest
+
+ORIGINAL = socket.getaddrinfo
+
+
+@pytest.mark.telephony_mock_hosts
+def test_marked(telephony_mock):
+    creds = telephony_mock.credentials("callr")
+    assert callr.Api(creds["login"], creds["password"]).call("system.get_timestamp") == 1767258000
+
+
+def test_unmarked_after(telephony_mock_server):
+    assert telephony_mock_server.https_port is not None  # the session serves HTTPS: a test opted in
+    assert socket.getaddrinfo is ORIGINAL
+    assert "load_verify_locations" not in vars(ssl.SSLContext)
+"""
+
+
+def test_the_marker_in_a_users_project_and_nothing_left_after(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        "[pytest]\nfilterwarnings =\n    error\n    ignore::ResourceWarning\n"
+        "    ignore::pytest.PytestUnraisableExceptionWarning\n"
+    )
+    pytester.makepyfile(test_inner=INNER_TESTS)
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly", timeout=120)
+
+    result.assert_outcomes(passed=2)
+
+
+def test_a_session_without_the_opt_in_serves_no_https(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_plain="def test_plain(telephony_mock_server):\n"
+        "    assert telephony_mock_server.https_port is None\n"
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result.assert_outcomes(passed=1)
