@@ -20,6 +20,7 @@ from mockserver.providers import REGISTRY, load
 from mockserver.server import MockServer, free_port
 from mockserver.settings import Settings
 from mockserver.tls import LocalCA
+from tests.test_cli import read_banner, stop
 
 PROVIDER_HOSTS = {
     "api.apifonica.com",
@@ -194,3 +195,26 @@ def test_serve_tls_prints_the_https_url_and_an_https_port_in_use_stops_it(tmp_pa
     assert result.returncode != 0
     assert f"cannot serve HTTPS on 127.0.0.1 port {busy}" in result.stderr
     assert "mockserver ready" not in result.stdout
+
+
+def test_serve_tls_announces_https_and_answers_by_a_provider_name(tmp_path: Path) -> None:
+    port, https_port = free_port(), free_port()
+    env = {"PATH": "/usr/bin:/bin", "MOCKSERVER_TLS": "true", "MOCKSERVER_CA_DIR": str(tmp_path / "ca")}
+    command = [str(CONSOLE_SCRIPT), "serve", "--port", str(port), "--https-port", str(https_port)]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        try:
+            banner = read_banner(process)
+            ca = httpx.get(f"http://127.0.0.1:{port}/_mock/ca.pem").content
+            context = strict_context(ca)
+            with (
+                socket.create_connection(("127.0.0.1", https_port), timeout=10) as raw,
+                context.wrap_socket(raw, server_hostname="api.dillo.cloud") as tls,
+            ):
+                tls.sendall(b"GET /api/nope HTTP/1.1\r\nHost: api.dillo.cloud\r\nConnection: close\r\n\r\n")
+                reply = b"".join(iter(lambda: tls.recv(65536), b""))
+        finally:
+            stop(process)
+
+    assert f"HTTPS on https://127.0.0.1:{https_port} for api.apifonica.com" in banner
+    assert ca == (tmp_path / "ca" / "ca.pem").read_bytes()
+    assert reply.startswith(b"HTTP/1.1 404")
