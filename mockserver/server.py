@@ -116,7 +116,7 @@ class _Server(uvicorn.Server):
             )
         except OSError as exc:
             log.error("cannot serve HTTPS on %s port %s: %s", config.host, port, exc)
-            self.https_failed = self.should_exit = True
+            self.https_failed = self.should_exit = True  # uvicorn then shuts down what did start
             return
         self.servers.append(server)
 

@@ -218,3 +218,17 @@ def test_serve_tls_announces_https_and_answers_by_a_provider_name(tmp_path: Path
     assert f"HTTPS on https://127.0.0.1:{https_port} for api.apifonica.com" in banner
     assert ca == (tmp_path / "ca" / "ca.pem").read_bytes()
     assert reply.startswith(b"HTTP/1.1 404")
+
+
+def test_an_https_port_in_use_fails_the_in_process_server_clearly(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        server = MockServer(Settings(clock="virtual", port=0, tls=True, https_port=busy, ca_dir=tmp_path))
+        with pytest.raises(RuntimeError, match=f"could not serve HTTPS on port {busy}"):
+            server.start()
+    server.stop()
+    free = socket.socket()
+    free.bind(("127.0.0.1", server.port))  # the plain listener was closed too
+    free.close()
