@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +13,13 @@ import httpx
 import yaml
 from faker import Faker
 from starlette.applications import Starlette
+from starlette.datastructures import URLPath
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver import __version__, snapshot
 from mockserver.activity import ActivityMiddleware
@@ -42,6 +44,7 @@ from mockserver.security.limits import BodyLimit, Owner
 from mockserver.security.targets import GuardedTransport, PolicyError, TargetPolicy
 from mockserver.settings import Settings
 from mockserver.state import AppState
+from mockserver.tls import CAError, ServerTLS
 
 SHIPPED_SCENARIOS = Path(__file__).parent / "scenarios"
 log = logging.getLogger("mockserver")
@@ -254,13 +257,19 @@ def create_app(
     if settings.state_file is not None:
         load_state_file(state, settings.state_file)
 
-    # Provider routes first: they carry the traffic that benchmarks and users care about.
-    routes: list[BaseRoute] = []
+    tls = _server_tls(settings, state)
+    mock_routes = [Route("/ca.pem", _ca_pem(tls), methods=["GET"]), *control_routes()]
+    # A request to a provider's production host name reaches that provider only; any other host
+    # (127.0.0.1, localhost, the container's name) sees every provider at its real paths and under
+    # /<provider>/. Provider routes come first: they carry the traffic benchmarks and users care about.
+    hosts = ProviderHosts()
+    routes: list[BaseRoute] = [hosts]
     for name, provider in state.providers.items():
         provider_routes = provider.routes()
         routes.extend(provider_routes)
         routes.append(Mount(f"/{name}", routes=provider_routes))
-    routes.append(Mount("/_mock", routes=control_routes()))
+        hosts.add(name, provider.hosts, Router([*provider_routes, Mount("/_mock", routes=mock_routes)]))
+    routes.append(Mount("/_mock", routes=mock_routes))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -284,7 +293,7 @@ def create_app(
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        response, provider = render_http_error(state, request.url.path, exc)
+        response, provider = render_http_error(state, request.url.path, exc, request.scope.get(HOST_PROVIDER))
         if provider is not None:
             await provider.journal_request(request, response)
         return response
@@ -302,17 +311,76 @@ def create_app(
         middleware=middleware,
     )
     app.state.mock = state
+    app.state.tls = tls
     return app
 
 
-def render_http_error(state: AppState, path: str, exc: HTTPException) -> tuple[Response, Provider | None]:
-    """A 404 or 405 from the router, in the error format of whoever owns the path."""
+HOST_PROVIDER = "mockserver.host_provider"  # the scope key: the provider whose host name was asked for
+
+
+class ProviderHosts(BaseRoute):
+    """Routes a request by its ``Host`` (a provider's production host name) to that provider's router:
+    one dictionary look-up, so requests to any other host pay next to nothing."""
+
+    def __init__(self) -> None:
+        self.apps: dict[str, tuple[str, ASGIApp]] = {}
+
+    def add(self, provider: str, names: tuple[str, ...], app: ASGIApp) -> None:
+        for host in names:
+            self.apps[host] = (provider, app)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] in ("http", "websocket") and self.apps:
+            found = self.apps.get(_host_name(scope))
+            if found is not None:
+                return Match.FULL, {HOST_PROVIDER: found[0]}
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.apps[_host_name(scope)][1](scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)  # names are found in the routes that follow
+
+
+def _host_name(scope: Scope) -> str:
+    """The ``Host`` header without its port, lower case (HTTP/2's ``:authority`` arrives as Host)."""
+    for key, value in scope["headers"]:
+        if key == b"host":
+            host: str = value.decode("latin-1").lower()
+            return (host.rpartition(":")[0] if ":" in host and not host.endswith("]") else host).rstrip(".")
+    return ""
+
+
+def _server_tls(settings: Settings, state: AppState) -> ServerTLS | None:
+    if not settings.tls:
+        return None
+    try:
+        return ServerTLS.build(settings.ca_dir, [h for p in state.providers.values() for h in p.hosts])
+    except CAError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _ca_pem(tls: ServerTLS | None) -> Callable[[Request], Awaitable[Response]]:
+    async def ca_pem(request: Request) -> Response:
+        if tls is None:
+            return JSONResponse(
+                error_json("tls_off", "TLS is off: start the server with --tls (MOCKSERVER_TLS=1)"), 404
+            )
+        return Response(tls.ca_pem, media_type="application/x-pem-file")
+
+    return ca_pem
+
+
+def render_http_error(
+    state: AppState, path: str, exc: HTTPException, host_provider: str | None = None
+) -> tuple[Response, Provider | None]:
+    """A 404 or 405 from the router, in the error format of whoever owns the path (or the host)."""
+    if host_provider is not None:
+        return _provider_error(state.providers[host_provider], path, exc), state.providers[host_provider]
     provider = provider_of(state, path)
     if provider is not None:
-        kind = MethodNotAllowed if exc.status_code == 405 else NotFound
-        error = kind(f"{exc.detail}: {path}")
-        error.status = exc.status_code
-        return provider.render_error(error), provider
+        return _provider_error(provider, path, exc), provider
     code = "method_not_allowed" if exc.status_code == 405 else "not_found"
     return JSONResponse(error_json(code, f"{exc.detail}: {path}"), exc.status_code, headers=exc.headers), None
 
@@ -331,6 +399,13 @@ def provider_of(state: AppState, path: str) -> Provider | None:
         if any(local.startswith(prefix) for prefix in provider.path_prefixes):
             return provider
     return None
+
+
+def _provider_error(provider: Provider, path: str, exc: HTTPException) -> Response:
+    kind = MethodNotAllowed if exc.status_code == 405 else NotFound
+    error = kind(f"{exc.detail}: {path}")
+    error.status = exc.status_code
+    return provider.render_error(error)
 
 
 def state_of(app: Starlette) -> AppState:

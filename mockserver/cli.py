@@ -241,6 +241,30 @@ def main() -> None:
     show_envvar=True,
     help="Also write --state-file every this many seconds, so a crash loses at most that much.",
 )
+@click.option(
+    "--tls/--no-tls",
+    default=DEFAULTS["tls"],
+    envvar=_env("tls"),
+    show_envvar=True,
+    show_default=True,
+    help="Also serve HTTPS for every provider host name (docs/zero-change.md).",
+)
+@click.option(
+    "--https-port",
+    type=click.IntRange(min=0, max=65535),
+    default=DEFAULTS["https_port"],
+    envvar=_env("https_port"),
+    show_envvar=True,
+    show_default=True,
+    help="The HTTPS port with --tls (443 where the process may bind it).",
+)
+@click.option(
+    "--ca-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=_env("ca_dir"),
+    show_envvar=True,
+    help="Where the local CA is kept (default: ~/.local/share/mockserver/ca).",
+)
 def serve(
     host: str,
     port: int,
@@ -268,6 +292,9 @@ def serve(
     max_connections: int | None,
     callback_allow: str | None,
     autosave: float | None,
+    tls: bool,
+    https_port: int,
+    ca_dir: Path | None,
 ) -> None:
     """Start the server."""
     refuse_workers(workers)
@@ -299,6 +326,9 @@ def serve(
         max_connections=max_connections,
         callback_allow=tuple(e.strip() for e in (callback_allow or "").split(",") if e.strip()),
         autosave=autosave,
+        tls=tls,
+        https_port=https_port,
+        ca_dir=ca_dir,
     )
     if autosave is not None and state_file is None:
         raise click.BadParameter("--autosave needs --state-file", param_hint="--autosave")
@@ -321,6 +351,26 @@ def refuse_workers(workers: int) -> None:
         )
     if workers < 1:
         raise click.UsageError("--workers must be 1")
+
+
+@main.command("ca")
+@click.option(
+    "--ca-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=_env("ca_dir"),
+    show_envvar=True,
+    help="Where the local CA is kept (default: ~/.local/share/mockserver/ca).",
+)
+def ca(ca_dir: Path | None) -> None:
+    """Print the local CA's certificate (PEM), creating the CA on first use: mockserver ca > ca.pem"""
+    from mockserver.tls import CAError, LocalCA
+
+    try:
+        authority = LocalCA.load_or_create(ca_dir)
+    except CAError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(authority.pem.decode("ascii"), nl=False)
+    click.echo(f"# kept in {authority.folder}", err=True)
 
 
 @main.group()

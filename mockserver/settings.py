@@ -42,3 +42,8 @@ class Settings:
     max_connections: int | None = None  # open connections; None = from the file-descriptor limit
     callback_allow: tuple[str, ...] = ()  # hosts/CIDRs callbacks and controllers may reach; () = any
     autosave: float | None = None  # seconds between writes of --state-file (None: only on shutdown)
+    tls: bool = (
+        False  # also serve HTTPS, with a certificate for every provider host name (docs/zero-change.md)
+    )
+    https_port: int = 8443  # the HTTPS port when tls is on (443 where the process may bind it; 0 = free)
+    ca_dir: Path | None = None  # where the local CA is kept (None: ~/.local/share/mockserver/ca)

@@ -57,6 +57,9 @@ SERVE_FLAGS = [
     "--autosave",
     "--auto-grace",
     "--log-level",
+    "--tls",
+    "--https-port",
+    "--ca-dir",
 ]
 BROKEN_SCENARIO = "name: broken\nsteps:\n  - {after: 1, state: exploded}\n"
 CONSOLE_SCRIPT = Path(sys.executable).parent / "mockserver"

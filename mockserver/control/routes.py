@@ -100,6 +100,7 @@ async def health(request: Request) -> Response:
         {
             "status": "ok",
             "providers": list(state.providers),
+            "hosts": {name: list(provider.hosts) for name, provider in state.providers.items()},
             "clock": clock_json(state),
             "calls": len(state.backend.store),
             "evicted_calls": state.backend.store.evicted,

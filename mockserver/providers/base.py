@@ -73,6 +73,9 @@ class Provider:
     #: Path prefixes of the provider's real routes, so an unknown path or a wrong method under them is
     #: answered in the provider's own error format.
     path_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: The provider's production host names: a request whose ``Host`` is one of them reaches this
+    #: provider's routes only (and its errors), and the TLS certificate covers them.
+    hosts: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx

@@ -7,6 +7,10 @@
   (with pytest-xdist: one per worker).
 - ``telephony_mock`` (function): a :class:`~mockserver.testing.handle.TelephonyMock` on that server,
   reset before the test.
+- ``telephony_mock_hosts`` (function, opt-in; or the marker ``@pytest.mark.telephony_mock_hosts``):
+  during the test the provider host names (``api.callr.com``...) resolve to the session's server, which
+  then also serves HTTPS, and its CA is trusted in this process, so an unchanged production client
+  reaches the mock. Only those names are redirected, and everything is undone after the test.
 
 When a test that uses ``telephony_mock`` fails, its report gets a "telephony mock timeline" section
 (requests, state changes, digits, callbacks with their attempts); with ``--telephony-mock-report-dir``
@@ -29,6 +33,10 @@ if TYPE_CHECKING:
     from mockserver.server import MockServer
     from mockserver.settings import Settings
     from mockserver.testing.handle import TelephonyMock
+    from mockserver.testing.hosts import HostRedirect
+
+HOSTS = "telephony_mock_hosts"  # the opt-in: fixture and marker
+_WANTS_TLS = pytest.StashKey[bool]()
 
 # name → help; each is the ini option ``telephony_mock_<name>`` and ``--telephony-mock-<name>``.
 OPTIONS: dict[str, str] = {
@@ -41,6 +49,7 @@ OPTIONS: dict[str, str] = {
     "faults": "a YAML file of fault rules loaded at start",
     "providers": "the providers to serve, comma-separated (default: all)",
     "callback_timeout": "seconds per outbound callback attempt",
+    "tls": "also serve HTTPS (true/false; default: true when a test uses telephony_mock_hosts)",
 }
 
 
@@ -79,12 +88,35 @@ def pytest_runtest_makereport(
     return report
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{HOSTS}: the provider host names resolve to the mock and its CA is trusted during the test",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The marker brings the fixture; either one makes the session's server serve HTTPS too."""
+    wanted = False
+    for item in items:
+        fixtures = getattr(item, "fixturenames", None)
+        if fixtures is None:
+            continue
+        if item.get_closest_marker(HOSTS) is not None and HOSTS not in fixtures:
+            fixtures.append(HOSTS)
+        wanted = wanted or HOSTS in fixtures
+    config.stash[_WANTS_TLS] = wanted
+
+
 @pytest.fixture(scope="session")
-def telephony_mock_settings(pytestconfig: pytest.Config) -> Settings:
+def telephony_mock_settings(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     """What the session's server starts with. Override this fixture to set anything else."""
     from mockserver.settings import Settings
 
     values: dict[str, Any] = {"clock": "virtual", "port": 0, "seed": 0, "log_level": "warning"}
+    values["tls"] = pytestconfig.stash.get(_WANTS_TLS, False)
     for name in OPTIONS:
         found = _option(pytestconfig, name)
         if found is not None:
@@ -93,6 +125,8 @@ def telephony_mock_settings(pytestconfig: pytest.Config) -> Settings:
                 values[name] = CONVERTERS.get(name, _text)(raw, base)
             except ValueError as exc:
                 raise pytest.UsageError(f"telephony_mock_{name}: {exc}") from None
+    if values["tls"]:  # a free HTTPS port, and a CA of this session's own (trusted in-process only)
+        values["https_port"], values["ca_dir"] = 0, tmp_path_factory.mktemp("telephony-mock-ca")
     return Settings(**values)
 
 
@@ -114,6 +148,23 @@ def telephony_mock(telephony_mock_server: MockServer) -> Iterator[TelephonyMock]
     with TelephonyMock(telephony_mock_server.base_url, token=token) as mock:
         mock.reset()
         yield mock
+
+
+@pytest.fixture
+def telephony_mock_hosts(telephony_mock_server: MockServer) -> Iterator[HostRedirect]:
+    """Opt-in: during the test the provider host names reach the session's server (HTTPS for port 443,
+    plain HTTP for port 80) and its CA is trusted by every SSL context this process builds."""
+    from mockserver.testing.hosts import HostRedirect
+
+    server = telephony_mock_server
+    if server.https_port is None or server.ca_pem is None:
+        raise pytest.UsageError(
+            f"{HOSTS} needs the server to serve HTTPS: telephony_mock_settings was overridden "
+            "without tls=True (add tls=True, https_port=0)"
+        )
+    hosts = [h for provider in server.state.providers.values() for h in provider.hosts]
+    with HostRedirect(hosts, server.settings.host, server.port, server.https_port, server.ca_pem) as redirect:
+        yield redirect
 
 
 def _option(config: pytest.Config, name: str) -> tuple[str, Path] | None:
@@ -160,6 +211,14 @@ def _start(raw: str, base: Path) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _flag(raw: str, base: Path) -> bool:
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, not {raw!r}")
+
+
 def _providers(raw: str, base: Path) -> tuple[str, ...]:
     return tuple(name for name in raw.replace(",", " ").split() if name)
 
@@ -173,4 +232,5 @@ CONVERTERS: dict[str, Callable[[str, Path], Any]] = {
     "faults": _path,
     "providers": _providers,
     "callback_timeout": _number,
+    "tls": _flag,
 }

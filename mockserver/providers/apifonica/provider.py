@@ -35,6 +35,7 @@ class Apifonica(Provider):
     name = "apifonica"
     title = "Apifonica REST v2"
     path_prefixes = ("/v2/",)
+    hosts = ("api.apifonica.com",)
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)

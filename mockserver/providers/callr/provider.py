@@ -36,6 +36,7 @@ class Callr(Provider):
     name = "callr"
     title = "CALLR JSON-RPC v1.1"
     path_prefixes = ("/json-rpc/",)
+    hosts = ("api.callr.com",)
 
     async def rpc_method(self, request: Request) -> str | None:
         """The JSON-RPC method of a request, so fault rules can match ``rpc_method``."""

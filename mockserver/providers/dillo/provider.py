@@ -38,6 +38,7 @@ class Dillo(Provider):
     name = "dillo"
     title = "Dillo send-action voice API"
     path_prefixes = ("/api/",)
+    hosts = ("api.dillo.cloud",)
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)

@@ -31,6 +31,7 @@ class Esendex(Provider):
     name = "esendex"
     title = "Esendex Voice Broadcast (Phone Notify!)"
     path_prefixes = ("/notifyws/",)
+    hosts = ("ws.esendex.us", "ws.cdyne.com")
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)

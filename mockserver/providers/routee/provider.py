@@ -46,6 +46,7 @@ class Routee(Provider):
     name = "routee"
     title = "Routee Voice (connect.routee.net + auth.routee.net)"
     path_prefixes = ("/oauth/", "/voice/", "/recordings/")
+    hosts = ("auth.routee.net", "connect.routee.net")
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
