@@ -20,7 +20,7 @@ import pytest
 
 import mockserver.server
 from mockserver.app import create_app
-from mockserver.control.dashboard import end_streams, hub
+from mockserver.control.dashboard import end_streams, hub, resources
 from mockserver.control.dashboard.hub import PENDING_LIMIT, Stream, hub_of
 from mockserver.core.calls import Call, CallState, Direction, Transition
 from mockserver.server import MockServer
@@ -293,3 +293,138 @@ def test_details_of_an_unknown_call_answer_404(control: Any) -> None:
     response = control.http.get("/_mock/ui/calls/nope")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+# -- activity: the page re-reads its other views when they may have changed ----------------------
+def test_the_snapshot_and_each_batch_carry_the_activity_counters(control: Any, api: Apifonica) -> None:
+    with events(control.server.base_url) as stream:
+        first = stream.until("snapshot")["activity"]
+        assert set(first) == {"journal", "callbacks", "attempts", "faults"}
+        api.call(events="all")
+        batch = stream.until("calls")
+    assert batch["activity"]["journal"] == first["journal"] + 1
+
+
+def test_a_request_that_changes_no_call_still_sends_activity(control: Any, api: Apifonica) -> None:
+    with events(control.server.base_url) as stream:
+        before = stream.until("snapshot")["activity"]
+        assert api.http.get(f"/v2/accounts/{api.acc}/calls").status_code == 200
+        after = stream.until("activity")
+    assert after["journal"] == before["journal"] + 1
+    assert after["faults"] == before["faults"]
+
+
+def test_a_fault_added_or_hit_sends_activity(control: Any, api: Apifonica) -> None:
+    with events(control.server.base_url) as stream:
+        stream.until("snapshot")
+        rule = {"provider": "apifonica", "method": "GET", "path": "/v2/accounts/*/calls", "status": 503}
+        assert control.http.post("/_mock/faults", json=rule).status_code == 201
+        assert stream.until("activity")["faults"] == [1, 0]
+        assert api.http.get(f"/v2/accounts/{api.acc}/calls").status_code == 503
+        assert stream.until("activity", lambda a: a["faults"] != [1, 0])["faults"] == [1, 1]
+
+
+# -- resources: what each provider keeps ------------------------------------------------------------
+def callr_rpc(control: Any, method: str, *params: Any) -> Any:
+    callr = control.credentials("callr")[0]
+    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+    answer = control.http.post("/json-rpc/v1.1/", json=body, auth=(callr["login"], callr["password"]))
+    return answer.json()["result"]
+
+
+def test_resources_list_each_providers_collections_with_secrets_masked(control: Any) -> None:
+    routee = control.credentials("routee")[0]
+    token = httpx.post(
+        f"{control.server.base_url}/oauth/token",
+        auth=(routee["applicationId"], routee["applicationSecret"]),
+        data={"grant_type": "client_credentials"},
+    ).json()["access_token"]
+    callr = control.credentials("callr")[0]
+    app = callr_rpc(control, "apps.create", "REALTIME10", "line", {"url": "https://example.com/rt"})["hash"]
+    callr_rpc(
+        control,
+        "webhooks.subscribe",
+        "sms.mo",
+        "https://example.com/hooks",
+        {"hmac_secret": "0123456789abcdef"},
+    )
+
+    response = control.http.get("/_mock/ui/resources")
+    assert response.status_code == 200
+    providers = {p["name"]: p for p in response.json()["providers"]}
+    assert list(providers) == list(control.http.get("/_mock/credentials").json())
+    assert providers["callr"]["title"]
+    apps = providers["callr"]["collections"]["apps"]
+    assert apps["total"] == 1
+    assert apps["records"][0]["hash"] == app
+    assert "$" not in apps["records"][0]  # the snapshot's type tags are dropped
+    [hook] = providers["callr"]["collections"]["webhooks"]["records"]
+    assert hook["options"]["hmac_secret"] == "••••cdef"
+    [held] = providers["routee"]["collections"]["tokens"]["records"]
+    assert held["value"] == "••••" + token[-4:]
+    assert providers["dillo"]["collections"]["customers"]["total"] == 1
+    assert "media_ids" not in providers["callr"]["collections"]  # a counter, not a collection
+    assert "credential_ids" not in providers["apifonica"]["collections"]  # a generator's state
+    text = response.text
+    for secret in (token, callr["password"], routee["applicationSecret"], "0123456789abcdef"):
+        assert secret not in text
+
+
+def test_a_long_collection_is_cut_to_its_newest_records(
+    control: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(resources, "RECORDS_SHOWN", 2)
+    for n in range(3):
+        callr_rpc(control, "apps.create", "REALTIME10", f"a{n}", {"url": "https://example.com/rt"})
+    providers = {p["name"]: p for p in control.http.get("/_mock/ui/resources").json()["providers"]}
+    apps = providers["callr"]["collections"]["apps"]
+    assert apps["total"] == 3
+    assert [a["name"] for a in apps["records"]] == ["a1", "a2"]
+
+
+def test_snapshot_tags_read_as_plain_values() -> None:
+    tagged = {
+        "$": "App",
+        "credit": {"$dec": "1.50"},
+        "at": {"$dt": "2026-01-01T09:00:00+00:00"},
+        "pair": {"$tuple": [1, 2]},
+        "by_number": {"$map": [[7, {"$": "Leg", "n": 7}]]},
+        "kind": {"$enum": "Kind", "v": "GOLD"},
+    }
+    assert resources.untag(tagged) == {
+        "credit": "1.50",
+        "at": "2026-01-01T09:00:00+00:00",
+        "pair": [1, 2],
+        "by_number": {"7": {"n": 7}},
+        "kind": "GOLD",
+    }
+
+
+def test_secrets_are_masked_by_name_and_in_collections_of_secrets() -> None:
+    record = {
+        "login": "ann",
+        "password": "hunter2hunter2",
+        "ApiKey": "ABCDEF123456",
+        "options": {"hmac_secret": "x"},
+    }
+    assert resources.masked(record, "", "accounts") == {
+        "login": "ann",
+        "password": "••••ter2",
+        "ApiKey": "••••3456",
+        "options": {"hmac_secret": "••••"},
+    }
+    assert resources.masked({"value": "abcdefghijkl", "id": 3}, "", "tokens") == {
+        "value": "••••ijkl",
+        "id": 3,
+    }
+    assert resources.masked({"value": "plain"}, "", "numbers") == {"value": "plain"}
+
+
+def test_only_collections_of_records_are_resources() -> None:
+    assert resources.records([{"a": 1}]) == [{"a": 1}]
+    assert resources.records([1, [2, 3]]) is None
+    assert resources.records({"value": 5}) is None
+    assert resources.records({"K1": {"hash": "K1"}, "K2": {"name": "b"}}) == [
+        {"hash": "K1"},
+        {"id": "K2", "name": "b"},
+    ]

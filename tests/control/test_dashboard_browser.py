@@ -159,12 +159,12 @@ def test_details_follow_the_chosen_call_live(page: Page, api: Apifonica) -> None
 def test_the_table_is_keyboard_usable_and_filterable(page: Page, api: Apifonica) -> None:
     first, second = api.call("15550000001"), api.call("15550000002")
     expect(page.locator("#count")).to_have_text("2 calls")
-    page.get_by_label("Filter").fill("0000002")
+    page.get_by_label("Filter calls").fill("0000002")
     expect(row_of(page, second)).to_be_visible()
     expect(row_of(page, first)).to_have_count(0)
     expect(page.locator("#count")).to_have_text("1 matching of 2 calls")
 
-    page.get_by_label("Filter").focus()
+    page.get_by_label("Filter calls").focus()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name=f"Details of call {second}")).to_be_focused()
     page.keyboard.press("Enter")

@@ -1,5 +1,9 @@
 """The dashboard's hub: hears every call update and fans it out to the open event streams.
 
+Besides calls, each stream tells the page when anything else it shows may have changed (an ``activity``
+event: requests journaled, deliveries made and attempted, fault rules and their hits), so the page
+re-reads the view it has open — the journal, the callbacks, the resources, the faults — only then.
+
 One hub per app, kept on ``app.state`` (created on first use), so two apps in one process share nothing.
 Each stream keeps only the *latest* value of each changed call until it is sent, and at most
 :data:`PENDING_LIMIT` of them: a client that falls further behind gets a fresh snapshot instead, so a
@@ -16,9 +20,11 @@ from typing import Any
 
 from starlette.applications import Starlette
 
+from mockserver.callbacks.model import Attempt, Delivery
 from mockserver.control.schemas import iso
 from mockserver.core.backend import CallUpdate
 from mockserver.core.calls import Call
+from mockserver.core.journal import JournalEntry
 from mockserver.state import AppState
 
 #: Calls per snapshot event. The first event holds the newest calls, so the page fills its first screen
@@ -62,6 +68,7 @@ class Stream:
         self.ended = False
         self.wake = asyncio.Event()
         self.seen: tuple[int, datetime] | None = None  # (calls in the store, clock) at its last look
+        self.activity_sent: dict[str, Any] | None = None
 
     def push(self, call: Call) -> None:
         if not self.needs_snapshot:
@@ -97,8 +104,29 @@ class DashboardHub:
         self.state = state
         self.streams: set[Stream] = set()
         self.loop = asyncio.get_running_loop()
+        self.requests_seen = 0
+        self.attempts_seen = 0
         state.backend.subscribe(self._on_update)
         state.replaced_listeners.append(self.start_over)
+        state.journal.listeners.append(self._on_journal)
+        state.dispatcher.attempt_listeners.append(self._on_attempt)
+
+    def _on_journal(self, entry: JournalEntry) -> None:
+        self.requests_seen += 1
+
+    def _on_attempt(self, delivery: Delivery, attempt: Attempt) -> None:
+        self.attempts_seen += 1
+
+    def activity_json(self) -> dict[str, Any]:
+        """Counters that move whenever a view other than the calls may have changed. They only grow
+        (a reset sends a snapshot instead), so the page compares them, never reads them as totals."""
+        faults = self.state.faults.listing()
+        return {
+            "journal": self.requests_seen,
+            "callbacks": len(self.state.dispatcher),
+            "attempts": self.attempts_seen,
+            "faults": [len(faults), sum(int(f["hits"]) for f in faults)],
+        }
 
     def start_over(self) -> None:
         """The state was reset or restored: every open page gets a fresh snapshot."""
@@ -131,7 +159,13 @@ class DashboardHub:
         stream.seen = self.seen()
         ids = [call.id for call in self.state.backend.store]
         end = max(0, len(ids) - SNAPSHOT_CHUNK)
-        first = {"clock": self.clock_json(), "calls": self._rows(ids[end:]), "remaining": end}
+        stream.activity_sent = self.activity_json()
+        first = {
+            "clock": self.clock_json(),
+            "activity": stream.activity_sent,
+            "calls": self._rows(ids[end:]),
+            "remaining": end,
+        }
         yield sse("snapshot", first)
         while end > 0 and not (stream.needs_snapshot or stream.ended):
             start = max(0, end - SNAPSHOT_CHUNK)
@@ -162,7 +196,9 @@ class DashboardHub:
                 elif stream.pending:
                     clock_sent = self.state.clock.now()
                     rows = [call_row(c) for c in stream.take()]
-                    yield sse("calls", {"clock": self.clock_json(), "calls": rows})
+                    stream.activity_sent = self.activity_json()
+                    update = {"clock": self.clock_json(), "activity": stream.activity_sent, "calls": rows}
+                    yield sse("calls", update)
                 elif await _woken(stream.wake, TICK):
                     quiet = 0.0
                 else:
@@ -170,6 +206,11 @@ class DashboardHub:
                     if stream.needs_snapshot:
                         continue
                     quiet += TICK
+                    activity = self.activity_json()
+                    if activity != stream.activity_sent:
+                        stream.activity_sent = activity
+                        quiet = 0.0
+                        yield sse("activity", activity)
                     if self.state.clock.now() != clock_sent:
                         clock_sent = self.state.clock.now()
                         yield sse("clock", self.clock_json())

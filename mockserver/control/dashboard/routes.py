@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mockserver.control.dashboard.hub import hub_of
+from mockserver.control.dashboard.resources import resources_json
 from mockserver.control.schemas import call_json, error_json
 from mockserver.security.masking import mask_entry
 from mockserver.state import AppState
@@ -70,10 +71,16 @@ async def call_details(request: Request) -> Response:
     )
 
 
+async def resources(request: Request) -> Response:
+    """Each provider's collections of records (applications, tokens, numbers...), secrets masked."""
+    return JSONResponse(resources_json(_state(request).providers))
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/ui", page, methods=["GET"], name="dashboard"),
         Route("/ui/stream", stream, methods=["GET"], name="dashboard_stream"),
         Route("/ui/calls/{id}", call_details, methods=["GET"], name="dashboard_call"),
+        Route("/ui/resources", resources, methods=["GET"], name="dashboard_resources"),
         Mount("/ui/static", app=StaticFiles(directory=STATIC), name="dashboard_static"),
     ]
