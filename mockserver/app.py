@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver import __version__, snapshot
+from mockserver import __version__, requestlog, snapshot
 from mockserver.activity import ActivityMiddleware
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.callbacks.transport import HttpxTransport, StreamTransport, Transport
@@ -304,6 +304,10 @@ def create_app(
     ]
     if clock.mode is ClockMode.AUTO:  # only the auto clock pays for counting requests in flight
         middleware.append(Middleware(ActivityMiddleware, activity=scheduler.activity))
+    if settings.request_log:  # outermost, so its milliseconds include the guard and the body limit
+        middleware.insert(0, Middleware(requestlog.RequestLog, now=clock.now))
+        journal.listeners.append(requestlog.on_journal)
+        dispatcher.attempt_listeners.append(requestlog.on_attempt)
     app = Starlette(
         routes=routes,
         lifespan=lifespan,

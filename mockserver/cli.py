@@ -38,7 +38,7 @@ def _start(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 
 
 @click.group()
-@click.version_option(package_name="mockserver")
+@click.version_option(package_name="telephony-mockserver")
 def main() -> None:
     """A local emulator of telephony voice APIs (Apifonica, ...) for tests."""
 
@@ -46,7 +46,13 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=DEFAULTS["host"], envvar=_env("host"), show_envvar=True, show_default=True)
 @click.option(
-    "--port", default=DEFAULTS["port"], type=int, envvar=_env("port"), show_envvar=True, show_default=True
+    "--port",
+    default=DEFAULTS["port"],
+    type=click.IntRange(min=0, max=65535),
+    envvar=_env("port"),
+    show_envvar=True,
+    show_default=True,
+    help="Port to listen on (0: a free one, printed in the banner).",
 )
 @click.option(
     "--clock",
@@ -163,6 +169,7 @@ def main() -> None:
     envvar=_env("journal_size"),
     show_envvar=True,
     show_default=True,
+    help="Provider requests kept in the journal (GET /_mock/journal); the oldest fall off.",
 )
 @click.option(
     "--log-level",
@@ -171,6 +178,17 @@ def main() -> None:
     envvar=_env("log_level"),
     show_envvar=True,
     show_default=True,
+    help="Level of the console log (debug also logs /_mock requests).",
+)
+@click.option(
+    "--request-log/--no-request-log",
+    " /-q",
+    default=DEFAULTS["request_log"],
+    envvar=_env("request_log"),
+    show_envvar=True,
+    show_default=True,
+    help="One console line per provider request and callback attempt: mock time, provider, method, path, "
+    "status, ms, call id (-q: none).",
 )
 @click.option(
     "--control-token",
@@ -283,6 +301,7 @@ def serve(
     workers: int,
     journal_size: int,
     log_level: str,
+    request_log: bool,
     control_token: str | None,
     reveal_secrets: bool,
     max_body: int,
@@ -317,6 +336,7 @@ def serve(
         callback_retention=callback_retention,
         journal_size=journal_size,
         log_level=log_level,
+        request_log=request_log,
         control_token=control_token or None,
         reveal_secrets=reveal_secrets,
         max_body=max_body,

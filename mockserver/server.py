@@ -49,6 +49,7 @@ def _short(value: object) -> str:
 def run(settings: Settings) -> None:
     """Serve until interrupted (the CLI's ``serve``)."""
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    logging.getLogger("faker").setLevel(logging.WARNING)  # its locale look-ups are not ours to show
     app = create_app(settings)
     # Everything built at start-up (imports, faker's locales, providers) lives for the whole run: move
     # it out of the collector's way, so full collections only walk what requests create.

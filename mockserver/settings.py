@@ -31,6 +31,7 @@ class Settings:
     providers: tuple[str, ...] = field(default=())  # empty = every registered provider
     state_file: Path | None = None  # JSON snapshot: loaded at start if it exists, written on shutdown
     log_level: str = "info"
+    request_log: bool = True  # one console line per provider request and callback attempt (at info)
     # -- hardening: the control API's door, resource bounds (docs/control-api.md, "Security and limits")
     control_token: str | None = None  # when set, /_mock and the dashboard need it
     reveal_secrets: bool = False  # show credentials in the journal as sent (masked by default)

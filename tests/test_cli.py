@@ -57,6 +57,7 @@ SERVE_FLAGS = [
     "--autosave",
     "--auto-grace",
     "--log-level",
+    "--request-log",
     "--tls",
     "--https-port",
     "--ca-dir",

@@ -37,7 +37,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]
         env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    [built] = out.glob("mockserver-*.whl")
+    [built] = out.glob("telephony_mockserver-*.whl")
     with zipfile.ZipFile(built) as archive:
         yield archive
 

@@ -8,6 +8,7 @@ their call-control loops; they never touch the clock themselves except through :
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -31,6 +32,16 @@ from mockserver.core.store import CallStore
 
 #: Where a plan does not say, a call that is still ringing gives up after this many seconds.
 DEFAULT_RING_TIMEOUT = 60.0
+
+#: Where the request being served notes the calls it read or placed (the console's request log sets a
+#: list per request; ``None``, the default, notes nothing). Per context, so two apps stay independent.
+TOUCHED_CALLS: ContextVar[list[str] | None] = ContextVar("touched_calls", default=None)
+
+
+def _touched(call: Call) -> None:
+    seen = TOUCHED_CALLS.get()
+    if seen is not None:
+        seen.append(call.id)
 
 
 def _digits(number: str) -> str:
@@ -118,10 +129,14 @@ class CallBackend:
         call = self.store.get(call_id)
         if call is None:
             raise NotFound(f"no call {call_id!r}")
+        _touched(call)
         return call
 
     def find(self, provider: str, provider_call_id: str) -> Call | None:
-        return self.store.by_provider_id(provider, provider_call_id)
+        call = self.store.by_provider_id(provider, provider_call_id)
+        if call is not None:
+            _touched(call)
+        return call
 
     def calls(
         self,
@@ -171,6 +186,7 @@ class CallBackend:
             labels=request.labels,
         )
         self.store.put(call)
+        _touched(call)
         self._presses[call.id] = list(plan.presses)
         self._emit(CallUpdate(call, UpdateKind.STATE, call.history[-1]))
         self._start(call, plan)
