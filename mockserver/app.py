@@ -25,6 +25,7 @@ from mockserver import __version__, snapshot
 from mockserver.activity import ActivityMiddleware
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.callbacks.transport import HttpxTransport, StreamTransport, Transport
+from mockserver.control.responses import ControlJSON
 from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
 from mockserver.control.timeline import Timeline
@@ -299,6 +300,7 @@ def create_app(
         return response
 
     middleware = [
+        Middleware(ControlJSON),  # outermost: the guard's refusals end with a newline too
         Middleware(ControlGuard, token=settings.control_token, host=settings.host),
         Middleware(BodyLimit, owner_of=lambda path: request_owner(state, path), floor=settings.max_body),
     ]
