@@ -26,6 +26,7 @@ from mockserver.activity import ActivityMiddleware
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.callbacks.transport import HttpxTransport, StreamTransport, Transport
 from mockserver.control.front import front_routes, to_dashboard
+from mockserver.control.openapi import openapi_routes
 from mockserver.control.responses import ControlJSON
 from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
@@ -263,6 +264,7 @@ def create_app(
     mock_routes = [
         Route("/ca.pem", _ca_pem(tls), methods=["GET"]),
         Route("/", to_dashboard, methods=["GET"]),
+        *openapi_routes(),
         *control_routes(),
     ]
     # A request to a provider's production host name reaches that provider only; any other host
