@@ -97,20 +97,19 @@ def _credentials(provider: Described, reveal: bool) -> list[dict[str, Any]]:
     return rows if reveal else [masked(row, "") for row in rows]
 
 
+def _fields(row: Mapping[str, Any]) -> str:
+    """One set of credentials, a field a line (lists such as scopes and numbers are left out)."""
+    shown = [(k, v) for k, v in row.items() if isinstance(v, str | int) and not isinstance(v, bool)]
+    return "<br>".join(f"{html.escape(k)}: <code>{html.escape(str(v))}</code>" for k, v in shown)
+
+
 def front_html(data: Mapping[str, Any]) -> str:
     e = html.escape
     links = data["links"]
     rows = []
     for p in data["providers"]:
         creds = p["credentials"]
-        shown = (
-            "<em>hidden</em>"
-            if creds is None
-            else "<br>".join(
-                e(", ".join(f"{k}: {v}" for k, v in row.items() if isinstance(v, str | int))) for row in creds
-            )
-            or "<em>none</em>"
-        )
+        shown = "<em>hidden</em>" if creds is None else "<hr>".join(map(_fields, creds)) or "<em>none</em>"
         api = f' · <a href="{e(p["openapi"])}">OpenAPI</a>' if "openapi" in p else ""
         rows.append(
             f"<tr><td><b>{e(p['name'])}</b><br><small>{e(p['title'])}</small></td>"
