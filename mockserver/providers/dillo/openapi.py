@@ -56,8 +56,9 @@ DESCRIPTION: dict[str, Any] = {
         "POST /api/sendaction/voice/{id}/mock-hangup": _op(
             "Mock only (Dillo has no hang-up): end a live call as the API would"
         ),
-        "GET /api/sendaction/voice/{id}/recordings/{file}": _op(
-            "Mock only: a recording as a silent WAV (no headers needed)", media="audio/wav"
-        ),
+        "GET /api/sendaction/voice/{id}/recordings/{file}": {
+            **_op("Mock only: a recording as a silent WAV (no headers needed)", media="audio/wav"),
+            "security": [],
+        },
     },
 }

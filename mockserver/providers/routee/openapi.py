@@ -20,7 +20,7 @@ def _op(summary: str, body: dict[str, Any] | None = None, *, security: Any = Non
     }
     if body is not None:
         op["requestBody"] = {"required": True, "content": {_JSON: {"schema": body}}}
-    if security is not None:
+    if security is not None:  # [] : no auth at all
         op["security"] = security
     return op
 
@@ -102,7 +102,9 @@ DESCRIPTION: dict[str, Any] = {
             },
         ),
         "GET /voice/tracking/{id}": _op("One voice message"),
-        "GET /voice/recordings/{file}": _op("Mock only, kept for older URLs: a recording, without a token"),
+        "GET /voice/recordings/{file}": _op(
+            "Mock only, kept for older URLs: a recording, without a token", security=[]
+        ),
         "GET /recordings/my/downloads/{id}": _op("Download a recording (with the bearer token)"),
     },
 }
