@@ -27,7 +27,7 @@ DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 _CONVERTER = re.compile(r"\{(\w+):\w+\}")
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 STATUS_TEXT = {400: "Invalid input", 401: "No control token", 404: "Not found", 409: "Conflict",
-               500: "Server error", 501: "Not emulated"}  # fmt: skip
+               422: "Not emulated by this provider", 500: "Server error"}  # fmt: skip
 
 
 class Documented(Protocol):

@@ -404,8 +404,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {**CALL_EXAMPLE, "direction": "inbound", "state": "queued"},
         status=201,
         request=obj({"provider": STR, "from": STR, "to": STR}, {"scenario": STR}),
-        request_example={"provider": "dillo", "from": "+442071234567", "to": "+442079460001"},
-        errors=(400, 404, 501),
+        request_example={"provider": "callr", "from": "+33612345678", "to": "+33187654321"},
+        errors=(400, 404, 422),
     ),
     ("POST", "/inbound-sms"): Operation(
         "calls",
@@ -419,7 +419,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             "properties": {**INBOUND["properties"], "text": STR},
         },
         request_example={"provider": "apifonica", "from": "15550001111", "to": "15550002222", "text": "hi"},
-        errors=(400, 404, 501),
+        errors=(400, 404, 422),
     ),
     ("GET", "/requests"): Operation(
         "journal",

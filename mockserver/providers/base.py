@@ -47,7 +47,10 @@ class DroppedResponse(Response):
 
 
 class NotImplementedInbound(MockError):
-    status = 501
+    """The provider has no inbound calls (or SMS) in the mock: the request is well formed, but asks for
+    something this provider does not do here, so 422 (a 5xx would read as the server failing)."""
+
+    status = 422
 
 
 @dataclass(frozen=True)
