@@ -239,9 +239,9 @@ class CallBackend:
     ) -> Call:
         """Apply one transition now (raises IllegalTransition) and tell the subscribers."""
         call = apply(self.get(call_id), state, self.now(), cause, answered_by=answered_by, ended_by=ended_by)
-        self.store.put(call)
         if call.state.terminal:
-            self._finish(call)
+            self._finish(call)  # first: a recording to come keeps the call from eviction as it is put
+        self.store.put(call)
         self._emit(CallUpdate(call, UpdateKind.STATE, call.history[-1]))
         return call
 

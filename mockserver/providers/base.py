@@ -81,7 +81,10 @@ class RenderCache:
 
 
 class NotImplementedInbound(MockError):
-    status = 501
+    """The provider has no inbound calls (or SMS) in the mock: the request is well formed, but asks for
+    something this provider does not do here, so 422 (a 5xx would read as the server failing)."""
+
+    status = 422
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,10 @@ class Provider:
     #: Path prefixes of the provider's real routes, so an unknown path or a wrong method under them is
     #: answered in the provider's own error format.
     path_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: What ``/_mock/openapi/{name}.json`` says of the REST surface (None: no document): ``description``,
+    #: ``production`` (base URLs), ``security``, ``security_schemes`` and ``operations`` keyed by
+    #: ``"METHOD /path"`` as the routes spell it.
+    api_description: ClassVar[Mapping[str, Any] | None] = None
     #: The provider's production host names: a request whose ``Host`` is one of them reaches this
     #: provider's routes only (and its errors), and the TLS certificate covers them.
     hosts: ClassVar[tuple[str, ...]] = ()

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
-from mockserver.providers.base import Provider
+
+class Provider(Protocol):
+    """What the dashboard reads of a provider (control/ never imports a specific provider)."""
+
+    def snapshot(self) -> dict[str, Any]: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
 
 #: Records of one collection sent to the page (the newest ones); its total is sent as well.
 RECORDS_SHOWN = 200

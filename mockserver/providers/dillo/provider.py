@@ -14,7 +14,7 @@ from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
 from mockserver.core.calls import Call, CallState
 from mockserver.core.errors import InvalidParameter, MockError
 from mockserver.providers.base import Provider, ProviderContext, RenderCache
-from mockserver.providers.dillo import callbacks, snapshot
+from mockserver.providers.dillo import callbacks, openapi, snapshot
 from mockserver.providers.dillo.behavior import ChannelRunner
 from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.errors import render_error
@@ -38,6 +38,7 @@ class Dillo(Provider):
     name = "dillo"
     title = "Dillo send-action voice API"
     path_prefixes = ("/api/",)
+    api_description = openapi.DESCRIPTION
     hosts = ("api.dillo.cloud",)
 
     def __init__(self, ctx: ProviderContext) -> None:
