@@ -1,26 +1,32 @@
-"""Engine benchmark: 10,000 calls placed and driven to completion in virtual time, with no callbacks.
+"""Engine benchmark: calls placed and driven to completion in virtual time (issue #14, goal 4).
 
-    .venv/bin/python bench/bench_engine.py [--calls 10000] [--rounds 3] [--variant both] [--profile DIR]
+    .venv/bin/python bench/bench_engine.py [--calls 100000] [--rounds 3] [--variant direct]
+                                           [--max-calls 0,10000] [--profile DIR]
 
-Two variants (issue #3, "Benchmarks"; goals: the advance to completion < 3 s, peak RSS < 300 MB):
+Goals: 100,000 calls to completion with the advance < 4 s (direct) and peak RSS < 2.5 KB per finished
+call above the idle process; through Dillo's API, bench_engine_dillo.py (advance < 8 s). Variants:
 
-(http)   ``mockserver serve --clock virtual`` as a subprocess. The calls are placed through the Apifonica
-         REST API (POST /v2/accounts/{acc}/calls, ``events: "none"``, ``X-Mock-Scenario: answered``) by an
-         httpx AsyncClient over ``--concurrency`` keep-alive connections, then driven to completion by one
-         POST /_mock/clock/advance. An Apifonica call still fetches its controller once, on answer: the
-         controller is the server's own sink /_mock/sink/bench (an empty 200, "carry on"), so this variant
-         makes one loopback HTTP round trip per call, server to itself. Peak RSS is the server process's
-         VmHWM from /proc/<pid>/status; CPU is its utime+stime from /proc/<pid>/stat.
-(direct) a fresh child process builds the app with ``create_app`` and places the calls with
-         ``CallBackend.place(PlaceCall(...))`` (no provider registers them, so no controller and no HTTP at
-         all), then awaits ``Scheduler.advance(seconds, dispatcher.settle)`` - what /_mock/clock/advance
-         does. Peak RSS is that child's own VmHWM.
+(direct) a fresh child process builds the app with ``create_app(Settings(clock="virtual",
+         max_calls=N))`` and places the calls with ``CallBackend.place(PlaceCall(...))`` (no provider
+         registers them, so no controller and no HTTP at all), then awaits
+         ``Scheduler.advance(seconds, dispatcher.settle)`` - what /_mock/clock/advance does. Peak RSS is
+         that child's own VmHWM; "idle" is its VmRSS once the app is built, before the first call.
+(http)   ``mockserver serve --clock virtual --max-calls N`` as a subprocess. The calls are placed through
+         the Apifonica REST API (``events: "none"``, ``X-Mock-Scenario: answered``) over
+         ``--concurrency`` keep-alive connections, then driven to completion by one POST
+         /_mock/clock/advance. An Apifonica call fetches its controller once, on answer (the server's own
+         sink /_mock/sink/bench, an empty 200): one loopback round trip per call, server to itself.
+(dillo)  bench_engine_dillo.py's round: Dillo voice send actions, no callback URL (goal < 8 s).
 
-Each variant runs ``--rounds`` times (a fresh server/process each round) and the summary gives the
-median and the spread. ``--profile DIR`` runs the server (http) or the advance (direct) under cProfile,
-writes DIR/*.prof and prints the top functions; profiled timings are inflated and not compared to goals.
+``--max-calls`` is the retention cap (``mockserver serve --max-calls``, default 10,000 finished calls
+kept, the oldest evicted): a comma-separated list runs each setting, interleaved. 0 keeps every call:
+the per-call RSS figure is measured with it; with the default the store stays at 10,000 calls.
 
-Not a test: pytest does not collect it (it lives outside tests/ and has no test_ prefix).
+Each (variant, setting) runs ``--rounds`` times (a fresh process each round) and the summary gives
+median (min, max). ``--profile DIR`` runs the advance (direct) or the server (http, dillo) under
+cProfile and prints the top functions; profiled timings are inflated and not compared to goals.
+
+Also a suite of bench/run.py (``--only engine``). Not a test: pytest does not collect it.
 """
 
 from __future__ import annotations
@@ -50,8 +56,8 @@ import httpx
 
 from mockserver.server import free_port
 
-GOAL_ADVANCE_S = 3.0
-GOAL_HWM_MB = 300.0
+GOAL_ADVANCE_S = 4.0  # direct
+GOAL_KB_PER_CALL = 2.5  # peak RSS above idle, per finished call (measured keeping every call)
 SCENARIO = "answered"  # 1 s initiated, +2 s ringing, +4 s answered, +30 s completed; recording +5 s
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -228,6 +234,8 @@ def health(base: str) -> dict[str, Any]:
 @dataclass
 class Round:
     variant: str
+    max_calls: int
+    calls: int
     place_s: float
     advance_s: float
     hwm_mb: float
@@ -241,12 +249,16 @@ class Round:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def kb_per_call(self) -> float:
+        return (self.hwm_mb - self.start_rss_mb) * 1024 / self.calls
 
-def http_round(args: argparse.Namespace, number: int) -> Round:
+
+def http_round(args: argparse.Namespace, number: int, max_calls: int) -> Round:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    profile = args.profile / f"engine-http-{number}.prof" if args.profile else None
-    with mock_process(port, profile=profile) as server:
+    profile = args.profile / f"engine-http-{max_calls}-{number}.prof" if args.profile else None
+    with mock_process(port, "--max-calls", str(max_calls), profile=profile) as server:
         start_rss = proc_status(server.pid)["VmRSS"]
         account = apifonica_account(base)
         controller = f"{base}/_mock/sink/bench"
@@ -260,13 +272,14 @@ def http_round(args: argparse.Namespace, number: int) -> Round:
         hwm = proc_status(server.pid)["VmHWM"]  # read before the checks below add their own JSON
 
         problems = [f"{len(failures)} placements failed, e.g. {failures[0]}"] if failures else []
+        kept = min(args.calls, max_calls) if max_calls else args.calls
         states = call_states(base)
-        if states != Counter({"completed": args.calls}):
+        if states != Counter({"completed": kept}):
             problems.append(f"calls not all completed: {dict(states)}")
         fetches = httpx.get(f"{base}/_mock/callbacks", params={"kind": "fetch"}, timeout=120).json()
         fetched = fetches["callbacks"]
         good = sum(1 for d in fetched if d["delivered"] and len(d["attempts"]) == 1)
-        if len(fetched) != args.calls or good != args.calls:
+        if max_calls == 0 and (len(fetched) != args.calls or good != args.calls):
             problems.append(f"controller fetches: {len(fetched)} recorded, {good} delivered at once")
         events = httpx.get(f"{base}/_mock/callbacks", params={"kind": "event"}, timeout=120).json()
         if events["callbacks"]:
@@ -276,6 +289,8 @@ def http_round(args: argparse.Namespace, number: int) -> Round:
             problems.append(f"internal errors: {errors[:3]}")
     return Round(
         "http",
+        max_calls,
+        args.calls,
         place_s,
         advance_s,
         hwm,
@@ -287,24 +302,24 @@ def http_round(args: argparse.Namespace, number: int) -> Round:
     )
 
 
-def direct_child(calls: int, seconds: float, profile: str | None, out: Connection) -> None:
+def direct_child(calls: int, seconds: float, max_calls: int, profile: str | None, out: Connection) -> None:
     """In a fresh process: the engine alone, calls placed with CallBackend.place."""
     try:
-        out.send(asyncio.run(_direct(calls, seconds, profile)))
+        out.send(asyncio.run(_direct(calls, seconds, max_calls, profile)))
     except BaseException as exc:  # report, do not hang the parent
         out.send({"error": f"{type(exc).__name__}: {exc}"})
     finally:
         out.close()
 
 
-async def _direct(calls: int, seconds: float, profile: str | None) -> dict[str, Any]:
+async def _direct(calls: int, seconds: float, max_calls: int, profile: str | None) -> dict[str, Any]:
     import cProfile
 
     from mockserver.app import create_app
     from mockserver.core.backend import PlaceCall
     from mockserver.settings import Settings
 
-    app = create_app(Settings(clock="virtual"))
+    app = create_app(Settings(clock="virtual", max_calls=max_calls))
     state = app.state.mock
     backend, scheduler, dispatcher = state.backend, state.scheduler, state.dispatcher
     start_rss = proc_status()["VmRSS"]
@@ -350,16 +365,17 @@ async def _direct(calls: int, seconds: float, profile: str | None) -> dict[str, 
         "cpu_place_s": cpu_place,
         "cpu_advance_s": cpu_advance,
         "states": dict(states),
+        "evicted": backend.store.evicted,
         "errors": [repr(e) for e in scheduler.errors[:3]],
         "deliveries": len(dispatcher),
     }
 
 
-def direct_round(args: argparse.Namespace, number: int) -> Round:
-    profile = str(args.profile / f"engine-direct-{number}.prof") if args.profile else None
+def direct_round(args: argparse.Namespace, number: int, max_calls: int) -> Round:
+    profile = str(args.profile / f"engine-direct-{max_calls}-{number}.prof") if args.profile else None
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=direct_child, args=(args.calls, args.seconds, profile, sender))
+    child = context.Process(target=direct_child, args=(args.calls, args.seconds, max_calls, profile, sender))
     child.start()
     sender.close()
     try:
@@ -374,14 +390,17 @@ def direct_round(args: argparse.Namespace, number: int) -> Round:
     if "error" in result:
         raise RuntimeError(f"the direct run failed: {result['error']}")
     problems = []
-    if result["states"] != {"completed": args.calls}:
-        problems.append(f"calls not all completed: {result['states']}")
+    kept = min(args.calls, max_calls) if max_calls else args.calls
+    if result["states"] != {"completed": kept} or result["evicted"] != args.calls - kept:
+        problems.append(f"calls not all completed: {result['states']}, {result['evicted']} evicted")
     if result["deliveries"]:
         problems.append(f"{result['deliveries']} deliveries although no provider registered the calls")
     if result["errors"]:
         problems.append(f"scheduler errors: {result['errors']}")
     return Round(
         "direct",
+        max_calls,
+        args.calls,
         result["place_s"],
         result["advance_s"],
         result["hwm_mb"],
@@ -392,30 +411,128 @@ def direct_round(args: argparse.Namespace, number: int) -> Round:
     )
 
 
-# -- main --------------------------------------------------------------------------------------
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--calls", type=int, default=10_000, help="calls per round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per variant (fresh server each)")
-    parser.add_argument("--variant", choices=("http", "direct", "both"), default="both")
-    parser.add_argument("--concurrency", type=int, default=4, help="client connections for placing (http)")
+# -- main ---------------------------------------------------------------------------------------
+def add_arguments(parser: Any) -> None:
+    """The engine suite's options (bench/run.py shares --rounds and --concurrency)."""
+    parser.add_argument("--calls", type=int, default=100_000, help="calls per round")
     parser.add_argument(
-        "--seconds", type=float, default=60.0, help="virtual seconds to advance (the scenario ends by 42 s)"
+        "--variant",
+        choices=("direct", "http", "dillo", "both", "all"),
+        default="all",
+        help="both = direct + dillo (the goals); all adds http (Apifonica, a controller fetch per call)",
     )
-    parser.add_argument("--timeout", type=float, default=600.0, help="wall seconds allowed for one advance")
+    parser.add_argument("--max-calls", type=max_calls_list, default=[0, 10_000], help="e.g. 0,10000")
+    parser.add_argument("--concurrency", type=int, default=8, help="client connections for placing")
+    parser.add_argument("--engine-seconds", type=float, default=60.0, help="virtual seconds (>= 42)")
+    parser.add_argument("--timeout", type=float, default=900.0, help="wall seconds allowed for one advance")
     parser.add_argument("--profile", type=Path, help="write cProfile output here and print hot spots")
     parser.add_argument("--top", type=int, default=25, help="functions to print per profile")
-    args = parser.parse_args()
-    if args.calls < 1 or args.rounds < 1 or args.concurrency < 1 or args.seconds < 42 or args.timeout <= 0:
-        parser.error("--calls, --rounds, --concurrency must be positive and --seconds at least 42")
+
+
+def max_calls_list(text: str) -> list[int]:
+    values = [int(v) for v in text.split(",") if v.strip()]
+    if not values or any(v < 0 for v in values):
+        raise argparse.ArgumentTypeError("a comma-separated list of retention caps (0 = keep every call)")
+    return values
+
+
+def suite(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """Run every (variant, --max-calls) ``args.rounds`` times, interleaved; the summary rows."""
+    from bench_engine_dillo import DilloRound, dillo_round
+    from bench_engine_dillo import rows as dillo_rows
+
+    args.seconds = args.engine_seconds
+    if args.calls < 1 or args.rounds < 1 or args.concurrency < 1 or args.seconds < 42:
+        raise SystemExit("--calls, --rounds, --concurrency must be positive and --engine-seconds >= 42")
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
-    return args
+    variants = {"both": ("direct", "dillo"), "all": ("direct", "dillo", "http")}.get(
+        args.variant, (args.variant,)
+    )
+    print(
+        f"engine: {args.calls:,} calls per round, --max-calls {args.max_calls}, {args.rounds} round(s), "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus"
+        + ("  [PROFILED: timings inflated]" if args.profile else ""),
+        flush=True,
+    )
+    rounds: list[Round] = []
+    dillo: list[DilloRound] = []
+    for number, variant, max_calls in itertools.product(range(1, args.rounds + 1), variants, args.max_calls):
+        if variant == "dillo":
+            prof = args.profile / f"engine-dillo-{max_calls}-{number}.prof" if args.profile else None
+            d = dillo_round(args.calls, max_calls, args.concurrency, prof)
+            dillo.append(d)
+            print(
+                f"  round {number} dillo  --max-calls {max_calls:<6} place {d.place_s:6.2f}s"
+                f"  advance {d.advance_s:6.2f}s (cpu {d.cpu_advance_s:5.2f}s)  peak RSS {d.hwm_mb:6.1f} MB"
+                f" (idle {d.idle_rss_mb:.1f}) = {d.kb_per_call:5.2f} KB/call"
+                f"  {'ok' if not d.problems else 'PROBLEMS'}",
+                flush=True,
+            )
+            for problem in d.problems:
+                print(f"    ! {problem}")
+            if prof is not None:
+                print_profile(prof, args.top)
+            continue
+        result = (
+            http_round(args, number, max_calls)
+            if variant == "http"
+            else direct_round(args, number, max_calls)
+        )
+        rounds.append(result)
+        client = "" if result.client_cpu_s is None else f" (client {result.client_cpu_s:.2f}s)"
+        cpu = f"  cpu: place {result.cpu_place_s:.2f}s{client} advance {result.cpu_advance_s:.2f}s"
+        print(
+            f"  round {number} {variant:<6} --max-calls {max_calls:<6} place {result.place_s:6.2f}s"
+            f"  advance {result.advance_s:6.2f}s  peak RSS {result.hwm_mb:6.1f} MB"
+            f" (idle {result.start_rss_mb:.1f}) = {result.kb_per_call:5.2f} KB/call{cpu}"
+            f"  {'ok' if result.ok else 'PROBLEMS'}",
+            flush=True,
+        )
+        for problem in result.problems:
+            print(f"    ! {problem}")
+        if args.profile:
+            print_profile(args.profile / f"engine-{variant}-{max_calls}-{number}.prof", args.top)
+
+    table: list[tuple[str, str]] = []
+    for variant in variants:
+        if variant == "dillo":
+            table += dillo_rows(dillo, args.calls)
+            continue
+        for max_calls in args.max_calls:
+            mine = [r for r in rounds if r.variant == variant and r.max_calls == max_calls]
+            tag = f"[{variant}, {args.calls:,} calls, --max-calls {max_calls}]"
+            advance_s = [r.advance_s for r in mine]
+            per_call = [r.kb_per_call for r in mine]
+            who = "server" if variant == "http" else "child"
+            table += [
+                (f"{tag} place", spread([r.place_s for r in mine], "s")),
+                (f"{tag} advance to completion (wall)", spread(advance_s, "s")),
+                (f"{tag} advance CPU of the {who}", spread([r.cpu_advance_s or 0.0 for r in mine], "s")),
+                (f"{tag} idle RSS", spread([r.start_rss_mb for r in mine], "MB", 1)),
+                (f"{tag} peak RSS (VmHWM)", spread([r.hwm_mb for r in mine], "MB", 1)),
+                (f"{tag} peak RSS above idle per call", spread(per_call, "KB", 2)),
+            ]
+            if variant == "direct":
+                table.append(
+                    (f"{tag} advance goal < {GOAL_ADVANCE_S:g} s", verdict(max(advance_s) < GOAL_ADVANCE_S))
+                )
+            if max_calls == 0:
+                table.append(
+                    (
+                        f"{tag} per-call goal < {GOAL_KB_PER_CALL:g} KB",
+                        verdict(max(per_call) < GOAL_KB_PER_CALL),
+                    )
+                )
+            table.append(
+                (f"{tag} all calls completed, checks", "ok" if all(r.ok for r in mine) else "PROBLEMS")
+            )
+    return table
 
 
 def spread(values: list[float], unit: str, digits: int = 2) -> str:
+    if not values:
+        return "-"
     return (
         f"{statistics.median(values):.{digits}f} {unit}  "
         f"(min {min(values):.{digits}f}, max {max(values):.{digits}f}, n={len(values)})"
@@ -423,57 +540,18 @@ def spread(values: list[float], unit: str, digits: int = 2) -> str:
 
 
 def main() -> int:
-    args = parse_args()
-    variants = ("http", "direct") if args.variant == "both" else (args.variant,)
-    print(
-        f"engine: {args.calls:,} calls (scenario {SCENARIO!r}), advance {args.seconds:g} virtual s, "
-        f"{args.rounds} round(s) per variant, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus"
-        + ("  [PROFILED: timings inflated]" if args.profile else ""),
-        flush=True,
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    rounds: list[Round] = []
-    for number, variant in itertools.product(range(1, args.rounds + 1), variants):
-        result = http_round(args, number) if variant == "http" else direct_round(args, number)
-        rounds.append(result)
-        client = "" if result.client_cpu_s is None else f" (client {result.client_cpu_s:.2f}s)"
-        cpu = f"  cpu: place {result.cpu_place_s:.2f}s{client} advance {result.cpu_advance_s:.2f}s"
-        print(
-            f"  round {number} {variant:<6}  place {result.place_s:6.2f}s"
-            f" ({args.calls / result.place_s:6.0f}/s)"
-            f"  advance {result.advance_s:6.2f}s  peak RSS {result.hwm_mb:6.1f} MB"
-            f" (start {result.start_rss_mb:.1f}){cpu}  {'ok' if result.ok else 'PROBLEMS'}",
-            flush=True,
-        )
-        for problem in result.problems:
-            print(f"    ! {problem}")
-        if args.profile:
-            print_profile(args.profile / f"engine-{variant}-{number}.prof", args.top)
-
-    rows: list[tuple[str, str]] = []
-    for variant in variants:
-        mine = [r for r in rounds if r.variant == variant]
-        advance_s = [r.advance_s for r in mine]
-        hwm = [r.hwm_mb for r in mine]
-        how = "server subprocess, VmHWM" if variant == "http" else "child process, own VmHWM"
-        who = "server" if variant == "http" else "child"
-        rows += [
-            (f"[{variant}] place {args.calls:,} calls", spread([r.place_s for r in mine], "s")),
-            (f"[{variant}] advance to completion (wall)", spread(advance_s, "s")),
-            (f"[{variant}] advance CPU of the {who}", spread([r.cpu_advance_s or 0.0 for r in mine], "s")),
-            (
-                f"[{variant}] advance goal < {GOAL_ADVANCE_S:g} s",
-                verdict(statistics.median(advance_s) < GOAL_ADVANCE_S),
-            ),
-            (f"[{variant}] peak RSS ({how})", spread(hwm, "MB", 1)),
-            (f"[{variant}] peak RSS goal < {GOAL_HWM_MB:g} MB", verdict(max(hwm) < GOAL_HWM_MB)),
-            (f"[{variant}] all calls completed, checks", "ok" if all(r.ok for r in mine) else "PROBLEMS"),
-        ]
-    width = max(len(name) for name, _ in rows)
-    print("\nsummary" + ("  [PROFILED: timings inflated]" if args.profile else ""))
-    print("-" * (width + 50))
-    for name, value in rows:
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per variant and setting")
+    add_arguments(parser)
+    args = parser.parse_args()
+    table = suite(args)
+    width = max(len(name) for name, _ in table)
+    print("\nsummary: median (min, max, n)" + ("  [PROFILED: timings inflated]" if args.profile else ""))
+    for name, value in table:
         print(f"{name:<{width}}  {value}")
-    return 0 if all(r.ok for r in rounds) else 1
+    return 0 if all("MISSED" not in v and "PROBLEMS" not in v for _, v in table) else 1
 
 
 def verdict(met: bool) -> str:

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 #: name → module in bench/ (imported only when that suite runs).
 SUITES: dict[str, str] = {
     "webhooks": "bench_webhooks",
+    "reads": "bench_reads",
 }
 
 

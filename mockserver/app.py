@@ -25,6 +25,9 @@ from mockserver import __version__, requestlog, snapshot
 from mockserver.activity import ActivityMiddleware
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.callbacks.transport import HttpxTransport, StreamTransport, Transport
+from mockserver.control.front import front_routes, to_dashboard
+from mockserver.control.openapi import openapi_routes
+from mockserver.control.responses import ControlJSON
 from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
 from mockserver.control.timeline import Timeline
@@ -35,6 +38,7 @@ from mockserver.core.errors import MethodNotAllowed, MockError, NotFound
 from mockserver.core.faults import FaultBook, FaultError
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import Journal
+from mockserver.gate import PrefixGate
 from mockserver.providers import REGISTRY, load
 from mockserver.providers.base import Provider, ProviderContext
 from mockserver.scenario.book import ScenarioBook
@@ -258,7 +262,12 @@ def create_app(
         load_state_file(state, settings.state_file)
 
     tls = _server_tls(settings, state)
-    mock_routes = [Route("/ca.pem", _ca_pem(tls), methods=["GET"]), *control_routes()]
+    mock_routes = [
+        Route("/ca.pem", _ca_pem(tls), methods=["GET"]),
+        Route("/", to_dashboard, methods=["GET"]),
+        *openapi_routes(),
+        *control_routes(),
+    ]
     # A request to a provider's production host name reaches that provider only; any other host
     # (127.0.0.1, localhost, the container's name) sees every provider at its real paths and under
     # /<provider>/. Provider routes come first: they carry the traffic benchmarks and users care about.
@@ -266,10 +275,11 @@ def create_app(
     routes: list[BaseRoute] = [hosts]
     for name, provider in state.providers.items():
         provider_routes = provider.routes()
-        routes.extend(provider_routes)
-        routes.append(Mount(f"/{name}", routes=provider_routes))
+        routes.append(PrefixGate(provider_routes))  # one prefix test skips a whole table (gate.py)
+        routes.append(Mount(f"/{name}", routes=[PrefixGate(provider_routes)]))
         hosts.add(name, provider.hosts, Router([*provider_routes, Mount("/_mock", routes=mock_routes)]))
     routes.append(Mount("/_mock", routes=mock_routes))
+    routes.extend(front_routes(settings.control_token, settings.host))  # `/` and `/_mock`: no provider's
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -299,6 +309,7 @@ def create_app(
         return response
 
     middleware = [
+        Middleware(ControlJSON),  # outermost: the guard's refusals end with a newline too
         Middleware(ControlGuard, token=settings.control_token, host=settings.host),
         Middleware(BodyLimit, owner_of=lambda path: request_owner(state, path), floor=settings.max_body),
     ]

@@ -17,18 +17,20 @@ from typing import Any
 from mockserver.callbacks.model import Attempt, Delivery
 from mockserver.control.schemas import iso
 from mockserver.core.backend import CallUpdate, UpdateKind
+from mockserver.core.calls import Transition
 from mockserver.core.journal import JournalEntry
 
-RequestRow = tuple[int, datetime, str | None, str | None, str | None, int | None]
+#: A row kept as a tuple: its renderer first, then what it renders (see :meth:`Timeline.entries`).
+Row = tuple[Any, ...]
 
 
 class Timeline:
     def __init__(self, now: Callable[[], datetime], size: int = 100_000) -> None:
         self._now = now
-        # Requests are kept as a small tuple and rendered when read: recording one runs on every provider
-        # request, so it must cost next to nothing (and must not keep the journal's headers and bodies
-        # alive past the journal's own bound).
-        self._entries: deque[dict[str, Any] | RequestRow] = deque(maxlen=size)
+        # Requests and transitions are kept as small tuples and rendered when read: recording one runs on
+        # every provider request and every call's every move, so it must cost next to nothing (and must
+        # not keep the journal's headers and bodies alive past the journal's own bound).
+        self._entries: deque[dict[str, Any] | Row] = deque(maxlen=size)
         self._seq = itertools.count(1)
         self.dropped = 0
 
@@ -43,7 +45,15 @@ class Timeline:
             if len(self._entries) == self._entries.maxlen:
                 self.dropped += 1
             self._entries.append(
-                (next(self._seq), entry.at, entry.provider, entry.method, entry.path, entry.status)
+                (
+                    _request_row,
+                    next(self._seq),
+                    entry.at,
+                    entry.provider,
+                    entry.method,
+                    entry.path,
+                    entry.status,
+                )
             )
         else:
             self._add(
@@ -52,11 +62,15 @@ class Timeline:
 
     def on_call(self, update: CallUpdate) -> None:
         call = update.call
-        common = {"provider": call.provider, "call_id": call.id, "provider_call_id": call.provider_call_id}
         if update.kind is UpdateKind.STATE and update.transition is not None:
-            t = update.transition
-            self._add(t.at, "transition", **common, state=t.state.value, cause=t.cause)
-        elif update.kind is UpdateKind.DIGITS:
+            if len(self._entries) == self._entries.maxlen:
+                self.dropped += 1
+            seq, t = next(self._seq), update.transition
+            # the call's strings, not the call: a row must not keep a call version (or an evicted call)
+            self._entries.append((_transition_row, seq, call.provider, call.id, call.provider_call_id, t))
+            return
+        common = {"provider": call.provider, "call_id": call.id, "provider_call_id": call.provider_call_id}
+        if update.kind is UpdateKind.DIGITS:
             self._add(self._now(), "digits", **common, digits=update.digits)
         elif update.kind is UpdateKind.RECORDING and call.recording is not None:
             self._add(call.recording.created_at, "recording", **common, seconds=call.recording.seconds)
@@ -79,7 +93,7 @@ class Timeline:
 
     # -- reading ---------------------------------------------------------------------------------
     def entries(self, call_id: str | None = None) -> list[dict[str, Any]]:
-        rows = (_request_row(*e) if isinstance(e, tuple) else e for e in list(self._entries))
+        rows = (e[0](*e[1:]) if isinstance(e, tuple) else e for e in list(self._entries))
         return [row for row in rows if call_id is None or row.get("call_id") == call_id]
 
     def json_lines(self, call_id: str | None = None) -> Iterator[str]:
@@ -97,6 +111,21 @@ class Timeline:
         self._entries.extend(entries)
         self.dropped = dropped + max(len(entries) - len(self._entries), 0)
         self._seq = itertools.count(max((int(e["seq"]) for e in entries), default=0) + 1)
+
+
+def _transition_row(
+    seq: int, provider: str, call_id: str, provider_call_id: str, t: Transition
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "at": iso(t.at),
+        "kind": "transition",
+        "provider": provider,
+        "call_id": call_id,
+        "provider_call_id": provider_call_id,
+        "state": t.state.value,
+        "cause": t.cause,
+    }
 
 
 def _request_row(

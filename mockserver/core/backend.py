@@ -7,6 +7,7 @@ their call-control loops; they never touch the clock themselves except through :
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -27,7 +28,7 @@ from mockserver.core.clock import Scheduler, Timer
 from mockserver.core.errors import Conflict, NotFound
 from mockserver.core.ids import IdFactory
 from mockserver.core.machine import apply, can_move, hangup_target
-from mockserver.core.plan import CallPlan, PlanSource, Press
+from mockserver.core.plan import CallPlan, PlanSource, Press, Step
 from mockserver.core.store import CallStore
 
 #: Where a plan does not say, a call that is still ringing gives up after this many seconds.
@@ -187,7 +188,8 @@ class CallBackend:
         )
         self.store.put(call)
         _touched(call)
-        self._presses[call.id] = list(plan.presses)
+        if plan.presses:
+            self._presses[call.id] = list(plan.presses)
         self._emit(CallUpdate(call, UpdateKind.STATE, call.history[-1]))
         self._start(call, plan)
         return call
@@ -200,48 +202,17 @@ class CallBackend:
     def _schedule_plan(self, call: Call, plan: CallPlan, after: datetime | None = None) -> None:
         """Schedule the plan's steps and the ring timeout (only those due later than ``after``)."""
         offset = 0.0
+        default_cause = sys.intern(f"scenario {plan.scenario}")  # one string for every call of the plan
         for step in plan.steps:
             offset += step.after
             at = call.created_at + timedelta(seconds=offset)
             if after is not None and at <= after:
                 continue
-            self.scheduler.call_at(
-                at,
-                self._step_action(
-                    call.id,
-                    step.state,
-                    step.cause or f"scenario {plan.scenario}",
-                    step.answered_by,
-                    step.ended_by,
-                ),
-                group=call.id,
-            )
+            self.scheduler.call_at(at, _StepAction(self, call.id, step, default_cause), group=call.id)
         timeout = call.ring_timeout if call.ring_timeout is not None else DEFAULT_RING_TIMEOUT
         give_up = call.created_at + timedelta(seconds=timeout)
         if after is None or give_up > after:
-            self.scheduler.call_at(give_up, self._ring_timeout(call.id), group=call.id)
-
-    def _step_action(
-        self,
-        call_id: str,
-        state: CallState,
-        cause: str,
-        answered_by: AnsweredBy | None,
-        ended_by: Party | None,
-    ) -> Action:
-        async def run() -> None:
-            # A step the call can no longer take (the control API moved it on) is skipped.
-            if can_move(self.get(call_id).state, state):
-                self.move(call_id, state, cause, answered_by=answered_by, ended_by=ended_by)
-
-        return run
-
-    def _ring_timeout(self, call_id: str) -> Action:
-        async def run() -> None:
-            if self.get(call_id).state in (CallState.INITIATED, CallState.RINGING):
-                self.move(call_id, CallState.NO_ANSWER, "ring timeout", ended_by=Party.SYSTEM)
-
-        return run
+            self.scheduler.call_at(give_up, _RingTimeout(self, call.id), group=call.id)
 
     # -- changing --------------------------------------------------------------------------------
     def move(
@@ -255,9 +226,9 @@ class CallBackend:
     ) -> Call:
         """Apply one transition now (raises IllegalTransition) and tell the subscribers."""
         call = apply(self.get(call_id), state, self.now(), cause, answered_by=answered_by, ended_by=ended_by)
-        self.store.put(call)
         if call.state.terminal:
-            self._finish(call)
+            self._finish(call)  # first: a recording to come keeps the call from eviction as it is put
+        self.store.put(call)
         self._emit(CallUpdate(call, UpdateKind.STATE, call.history[-1]))
         return call
 
@@ -422,8 +393,44 @@ class CallBackend:
             self.scheduler.call_at(at, self._recording_ready(call.id, seconds))
         if not call.live:
             return
-        self._presses[call.id] = list(pending.presses)
+        if pending.presses:
+            self._presses[call.id] = list(pending.presses)
         if pending.recording_seconds:
             self._recordings[call.id] = pending.recording_seconds
         if plan is not None:
             self._schedule_plan(call, plan, after=since)
+
+
+class _StepAction:
+    """A plan's step, scheduled: an object of three slots rather than a closure with six cells (every
+    live call holds one per step until it runs)."""
+
+    __slots__ = ("backend", "call_id", "cause", "step")
+
+    def __init__(self, backend: CallBackend, call_id: str, step: Step, default_cause: str) -> None:
+        self.backend = backend
+        self.call_id = call_id
+        self.step = step
+        self.cause = step.cause or default_cause
+
+    async def __call__(self) -> None:
+        # A step the call can no longer take (the control API moved it on) is skipped.
+        step, backend = self.step, self.backend
+        if can_move(backend.get(self.call_id).state, step.state):
+            backend.move(
+                self.call_id, step.state, self.cause, answered_by=step.answered_by, ended_by=step.ended_by
+            )
+
+
+class _RingTimeout:
+    """A call still ringing gives up: a ``no_answer`` by the system."""
+
+    __slots__ = ("backend", "call_id")
+
+    def __init__(self, backend: CallBackend, call_id: str) -> None:
+        self.backend = backend
+        self.call_id = call_id
+
+    async def __call__(self) -> None:
+        if self.backend.get(self.call_id).state in (CallState.INITIATED, CallState.RINGING):
+            self.backend.move(self.call_id, CallState.NO_ANSWER, "ring timeout", ended_by=Party.SYSTEM)

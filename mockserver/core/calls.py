@@ -56,22 +56,25 @@ class Party(StrEnum):
     SYSTEM = "system"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transition:
     state: CallState
     at: datetime
     cause: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recording:
     id: str
     seconds: int
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call:
+    """One version of a call. Slots: a server keeps tens of thousands of these (and a new one per
+    transition), so neither a per-instance ``__dict__`` nor ``dataclasses.replace`` is affordable."""
+
     id: str
     provider: str
     provider_call_id: str
@@ -133,3 +136,27 @@ class Call:
 
     def with_digits(self, pressed: str) -> Call:
         return replace(self, digits=self.digits + pressed)
+
+    def moved(self, transition: Transition, answered_by: AnsweredBy | None, ended_by: Party | None) -> Call:
+        """This call with ``transition`` appended and its answer/end parties set: the hot copy of every
+        transition, spelled out field by field (``dataclasses.replace`` costs several times more)."""
+        return Call(
+            self.id,
+            self.provider,
+            self.provider_call_id,
+            self.account,
+            self.from_,
+            self.to,
+            self.direction,
+            self.scenario,
+            self.created_at,
+            (*self.history, transition),
+            self.parent_id,
+            self.digits,
+            answered_by,
+            ended_by,
+            self.price_per_minute,
+            self.recording,
+            self.ring_timeout,
+            self.labels,
+        )

@@ -132,8 +132,10 @@ DEFAULT_VIRTUAL_START = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC)
 
 
 class _Entry:
-    """One scheduled action. The heap holds ``(at, seq, entry)`` tuples, so ordering is by time, then by
-    scheduling order, and compares no Python objects."""
+    """One scheduled action. The heap holds ``(timestamp, seq, entry)`` tuples: ordering is by time (a
+    float: comparing aware datetimes was a tenth of an advance), then by scheduling order, and compares
+    no Python objects. A float of POSIX seconds keeps every microsecond apart for dates this side of the
+    year 2200, so the order is the datetimes' order."""
 
     __slots__ = ("action", "at", "cancelled", "done", "group")
 
@@ -145,7 +147,28 @@ class _Entry:
         self.done = False  # popped from the heap (run or dropped)
 
 
-@dataclass(frozen=True)
+class _Group:
+    """The entries scheduled under one key, so that ending a call cancels its timers in O(its timers).
+    Entries that ran stay in the list until the group empties or is compacted (a list of a call's few
+    timers costs a fraction of a set of them)."""
+
+    __slots__ = ("entries", "live")
+
+    def __init__(self) -> None:
+        self.entries: list[_Entry] = []
+        self.live = 0
+
+
+async def _cancelled() -> None:
+    """What a cancelled entry holds instead of its action, so the action's closure goes at once."""
+
+
+#: Cancelled entries stay in the heap until due or until they are more than half of it (and at least
+#: this many): then the heap is rebuilt without them, in O(heap), which makes each cancel O(1) amortised.
+COMPACT_AT = 1024
+
+
+@dataclass(frozen=True, slots=True)
 class Timer:
     """A handle on a scheduled action, to cancel it."""
 
@@ -176,8 +199,8 @@ class Scheduler:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._heap: list[tuple[datetime, int, _Entry]] = []
-        self._groups: dict[str, set[_Entry]] = {}  # so ending a call cancels its timers in O(its timers)
+        self._heap: list[tuple[float, int, _Entry]] = []
+        self._groups: dict[str, _Group] = {}
         self._live = 0  # entries in the heap, not cancelled
         self._seq = itertools.count()
         self._wakeup = asyncio.Event()
@@ -194,11 +217,16 @@ class Scheduler:
         return self._advancing
 
     def call_at(self, at: datetime, action: Action, group: str | None = None) -> Timer:
-        entry = _Entry(max(at, self.clock.now()), action, group)
-        heapq.heappush(self._heap, (entry.at, next(self._seq), entry))
+        now = self.clock.now()
+        entry = _Entry(at if at > now else now, action, group)
+        heapq.heappush(self._heap, (entry.at.timestamp(), next(self._seq), entry))
         self._live += 1
         if group is not None:
-            self._groups.setdefault(group, set()).add(entry)
+            members = self._groups.get(group)
+            if members is None:
+                members = self._groups[group] = _Group()
+            members.entries.append(entry)
+            members.live += 1
         self._wakeup.set()
         return Timer(entry, self)
 
@@ -209,19 +237,41 @@ class Scheduler:
         if entry.cancelled or entry.done:
             return
         entry.cancelled = True
+        entry.action = _cancelled
         self._live -= 1
         self._forget(entry)
+        dead = len(self._heap) - self._live
+        if dead >= COMPACT_AT and dead * 2 > len(self._heap):
+            self._compact()
+
+    def _compact(self) -> None:
+        kept = []
+        for item in self._heap:
+            if item[2].cancelled:
+                item[2].done = True
+            else:
+                kept.append(item)
+        heapq.heapify(kept)
+        self._heap = kept
 
     def _forget(self, entry: _Entry) -> None:
-        if entry.group is not None:
-            members = self._groups.get(entry.group)
-            if members is not None:
-                members.discard(entry)
-                if not members:
-                    del self._groups[entry.group]
+        """``entry`` ran or was cancelled: it no longer counts in its group."""
+        if entry.group is None:
+            return
+        members = self._groups.get(entry.group)
+        if members is None:
+            return
+        members.live -= 1
+        if members.live <= 0:
+            del self._groups[entry.group]
+        elif len(members.entries) > 2 * members.live + 8:  # a long-lived key: drop what has run
+            members.entries = [e for e in members.entries if not (e.done or e.cancelled)]
 
     def cancel_group(self, group: str) -> None:
-        for entry in list(self._groups.get(group, ())):
+        members = self._groups.get(group)
+        if members is None:
+            return
+        for entry in list(members.entries):
             self._cancel(entry)
 
     def pending(self) -> int:
@@ -229,7 +279,7 @@ class Scheduler:
 
     def next_due(self) -> datetime | None:
         self._drop_cancelled()
-        return self._heap[0][0] if self._heap else None
+        return self._heap[0][2].at if self._heap else None
 
     def clear(self) -> None:
         for _, _, entry in self._heap:
@@ -240,16 +290,23 @@ class Scheduler:
         self._live = 0
 
     def _drop_cancelled(self) -> None:
-        while self._heap and self._heap[0][2].cancelled:
-            heapq.heappop(self._heap)[2].done = True
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)[2].done = True
 
     def _pop_due(self, limit: datetime) -> _Entry | None:
-        self._drop_cancelled()
-        if self._heap and self._heap[0][0] <= limit:
-            entry = heapq.heappop(self._heap)[2]
+        return self._pop_due_at(limit.timestamp())
+
+    def _pop_due_at(self, limit: float) -> _Entry | None:
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)[2].done = True
+        if heap and heap[0][0] <= limit:
+            entry = heapq.heappop(heap)[2]
             entry.done = True
             self._live -= 1
-            self._forget(entry)
+            if entry.group is not None:
+                self._forget(entry)
             return entry
         return None
 
@@ -271,12 +328,14 @@ class Scheduler:
     async def _advance_to(self, clock: VirtualClock, target: datetime, settle: Settle) -> datetime:
         async with self._advancing:
             target = max(target, clock.now())
+            limit = target.timestamp()
             await settle()
-            while (entry := self._pop_due(target)) is not None:
+            while (entry := self._pop_due_at(limit)) is not None:
                 clock.set(entry.at)
                 await self._run_entry(entry)
-                upcoming = self.next_due()
-                if upcoming is None or upcoming > entry.at:
+                self._drop_cancelled()
+                heap = self._heap  # a cancel may have compacted it
+                if not heap or heap[0][2].at > entry.at:
                     await settle()
             clock.set(target)
             return target

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
-from mockserver.core.calls import AnsweredBy, Call, CallState, Party, Transition
+from mockserver.core.calls import TERMINAL_STATES, AnsweredBy, Call, CallState, Party, Transition
 
 S = CallState
 
@@ -46,12 +45,9 @@ def apply(
     if not can_move(call.state, target):
         raise IllegalTransition(call, target)
     at = max(at, call.updated_at)
-    changes: dict[str, object] = {"history": (*call.history, Transition(target, at, cause))}
-    if target is S.ANSWERED:
-        changes["answered_by"] = answered_by or AnsweredBy.HUMAN
-    if target.terminal:
-        changes["ended_by"] = ended_by or Party.SYSTEM
-    return replace(call, **changes)  # type: ignore[arg-type]
+    answered_by = (answered_by or AnsweredBy.HUMAN) if target is S.ANSWERED else call.answered_by
+    ended_by = (ended_by or Party.SYSTEM) if target in TERMINAL_STATES else call.ended_by
+    return call.moved(Transition(target, at, cause), answered_by, ended_by)
 
 
 def hangup_target(state: CallState) -> CallState:

@@ -3,7 +3,9 @@
 With a retention cap (``max_finished``), the oldest finished calls are evicted once more than that many
 have finished, so a long-lived server stays flat; ``evicted`` counts them and ``evicted_listeners`` hear
 of each (so what hangs off a call can go with it). A call ``keep`` says is still needed (a recording not
-yet made) waits for its turn again.
+yet made) is set aside, and waits for its turn again from the next time it is put: set aside rather than
+sent to the back of the queue, so that thousands of calls still needed are not asked again at every
+eviction (that made 100,000 calls finishing together quadratic).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ class CallStore:
         self._by_provider_id: dict[tuple[str, str], str] = {}
         self._by_ref: dict[str, str] = {}  # provider id alone → the first call that has it
         self._by_provider: dict[str, dict[str, None]] = {}  # provider → its call ids, in order
-        self._finished: dict[str, None] = {}  # in the order they finished
+        self._finished: dict[str, None] = {}  # in the order they finished (or were put back)
+        self._kept: dict[str, None] = {}  # finished, but ``keep`` said they were still needed
 
     def put(self, call: Call) -> None:
         old = self._calls.get(call.id)
@@ -34,18 +37,20 @@ class CallStore:
             self._by_ref.setdefault(call.provider_call_id, call.id)
         self._calls[call.id] = call
         if call.state.terminal and call.id not in self._finished:
+            if call.id in self._kept:
+                if self.keep is not None and self.keep(call.id):
+                    return  # put again, still needed: stays aside
+                del self._kept[call.id]
             self._finished[call.id] = None
-            if self.max_finished and len(self._finished) > self.max_finished:
+            if self.max_finished and len(self._finished) + len(self._kept) > self.max_finished:
                 self._evict()
 
     def _evict(self) -> None:
-        for _ in range(len(self._finished)):
-            if len(self._finished) <= self.max_finished:
-                return
+        while self._finished and len(self._finished) + len(self._kept) > self.max_finished:
             call_id = next(iter(self._finished))
             del self._finished[call_id]
             if self.keep is not None and self.keep(call_id):
-                self._finished[call_id] = None  # still needed: back of the queue
+                self._kept[call_id] = None  # still needed: aside until it is put again
                 continue
             self._remove(self._calls[call_id])
 
@@ -90,4 +95,5 @@ class CallStore:
         self._by_ref.clear()
         self._by_provider.clear()
         self._finished.clear()
+        self._kept.clear()
         self.evicted = 0

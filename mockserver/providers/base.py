@@ -46,8 +46,45 @@ class DroppedResponse(Response):
         await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
 
 
+class RenderCache:
+    """Rendered reply bodies by call id, each kept with the *key* it was rendered from.
+
+    A read renders a call and its provider record; a client polls the same call many times between two
+    changes of it. ``body(call_id, key, render)`` answers the bytes rendered last time when ``key``
+    equals the key of that time, else renders again. The key must hold every input of the render: the
+    call itself (a frozen value, replaced on every change: compared by identity first, so a hit costs a
+    tuple comparison) and a value of whatever mutable record the render reads. Never put in a body
+    what depends on the request (auth, ids echoed back) or on the clock's "now". Bounded: the oldest
+    entry goes once ``size`` are kept.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._bodies: dict[str, tuple[object, bytes]] = {}
+
+    def body(self, call_id: str, key: object, render: Callable[[], bytes]) -> bytes:
+        found = self._bodies.get(call_id)
+        if found is not None and found[0] == key:
+            return found[1]
+        rendered = render()
+        self._bodies.pop(call_id, None)
+        if len(self._bodies) >= self.size:
+            del self._bodies[next(iter(self._bodies))]
+        self._bodies[call_id] = (key, rendered)
+        return rendered
+
+    def clear(self) -> None:
+        self._bodies.clear()
+
+    def __len__(self) -> int:
+        return len(self._bodies)
+
+
 class NotImplementedInbound(MockError):
-    status = 501
+    """The provider has no inbound calls (or SMS) in the mock: the request is well formed, but asks for
+    something this provider does not do here, so 422 (a 5xx would read as the server failing)."""
+
+    status = 422
 
 
 @dataclass(frozen=True)
@@ -73,6 +110,10 @@ class Provider:
     #: Path prefixes of the provider's real routes, so an unknown path or a wrong method under them is
     #: answered in the provider's own error format.
     path_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: What ``/_mock/openapi/{name}.json`` says of the REST surface (None: no document): ``description``,
+    #: ``production`` (base URLs), ``security``, ``security_schemes`` and ``operations`` keyed by
+    #: ``"METHOD /path"`` as the routes spell it.
+    api_description: ClassVar[Mapping[str, Any] | None] = None
     #: The provider's production host names: a request whose ``Host`` is one of them reaches this
     #: provider's routes only (and its errors), and the TLS certificate covers them.
     hosts: ClassVar[tuple[str, ...]] = ()

@@ -45,8 +45,7 @@ class ControlGuard:
         if _is_sink_delivery(scope["method"], path[len(PREFIX) :]):
             await self.app(scope, receive, send)
             return
-        headers = _headers(scope["headers"])
-        refusal = self._token_refusal(scope, headers) or self._browser_refusal(scope, headers)
+        refusal = self.refusal(scope)
         if refusal is not None:
             status, code, message = refusal
             extra = {"WWW-Authenticate": 'Bearer realm="mockserver"'} if status == 401 else None
@@ -56,6 +55,12 @@ class ControlGuard:
         if self.token is not None and _query_token(scope) is not None:
             send = _setting_cookie(send, self.token)
         await self.app(scope, receive, send)
+
+    def refusal(self, scope: Scope) -> tuple[int, str, str] | None:
+        """Why this request may not use the control API (status, code, message), or None. The front
+        door asks it too, before it shows credentials."""
+        headers = _headers(scope["headers"])
+        return self._token_refusal(scope, headers) or self._browser_refusal(scope, headers)
 
     def _token_refusal(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str, str] | None:
         if self.token is None:

@@ -310,7 +310,7 @@ def test_a_forced_scenario_applies_to_every_new_call_until_reset(
 
 def test_inbound_calls_need_a_provider_that_emulates_them(control: Any) -> None:
     r = control.http.post("/_mock/inbound", json={"provider": "apifonica", "from": "4420", "to": "4421"})
-    assert r.status_code == 501
+    assert r.status_code == 422
     assert r.json()["error"]["code"] == "not_implemented_inbound"
     bad = control.http.post("/_mock/inbound", json={"provider": "nope", "from": "1", "to": "2"})
     assert bad.status_code == 400
@@ -320,7 +320,7 @@ def test_inbound_calls_need_a_provider_that_emulates_them(control: Any) -> None:
 def test_inbound_sms_needs_a_provider_that_emulates_it(control: Any) -> None:
     body = {"provider": "apifonica", "from": "4420", "to": "4421", "text": "hi"}
     r = control.http.post("/_mock/inbound-sms", json=body)
-    assert r.status_code == 501
+    assert r.status_code == 422
     assert r.json()["error"]["code"] == "not_implemented_inbound"
     assert control.http.post("/_mock/inbound-sms", json={**body, "text": 5}).status_code == 400
     assert control.http.post("/_mock/inbound-sms", json={**body, "provider": "x"}).status_code == 400

@@ -8,6 +8,7 @@ Playwright's ``expect`` with a timeout.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -196,5 +197,227 @@ def test_clock_controls_are_shown_only_for_a_virtual_clock(page: Page) -> None:
             expect(page.locator("#clock-mode")).to_have_text("real")
             expect(page.get_by_role("button", name="+1 s")).to_be_hidden()
             expect(page.get_by_role("button", name="Reset server")).to_be_visible()
+        finally:
+            page.goto("about:blank")
+
+
+# -- every view, with data made through the providers' own APIs ---------------------------------------
+def drivers(control: Any) -> dict[str, Any]:
+    """The provider contract's drivers (tests/providers/*/driver.py): each signs in and places calls as
+    a client of that provider would. Apifonica's makes an application, Routee's takes an OAuth token,
+    CALLR's makes a RealTime app."""
+    from tests.providers.test_contract import load_driver
+
+    return {name: load_driver(name)(control.server.base_url, control.http) for name in PROVIDERS}
+
+
+PROVIDERS = ("apifonica", "callr", "dillo", "esendex", "routee")
+
+
+@pytest.fixture
+def made(control: Any) -> Iterator[dict[str, Any]]:
+    """A call per provider and a resource of each kind, made over HTTP as clients make them."""
+    from tests.providers.esendex.test_snapshot import sound
+
+    every = drivers(control)
+    try:
+        calls = {name: driver.place("15550000099") for name, driver in every.items()}
+        control.advance(1)  # Esendex dials its queued notify: now it is a call
+        callr = every["callr"]
+        order = callr.result("did/store.reserve", 1, "CLASSIC", 1, "RANDOM")
+        [did] = callr.result("did/store.buy_order", order["token"])["success"]
+        callr.result(
+            "webhooks.subscribe", "sms.mo", "https://example.com/hooks", {"hmac_secret": "0123456789abcdef"}
+        )
+        esendex = every["esendex"]
+        upload = esendex.call("UploadSoundFile", FileBinary=sound(1), SoundFileID="welcome-jingle")
+        assert upload.status_code == 200, upload.text
+        entry = {"number": "8005550199", "text_to_say": "Hello", "status_change_post_url": ""}
+        added = control.http.post(
+            "/_mock/credentials/esendex", json={"license_key": esendex.key, "incoming_numbers": [entry]}
+        )
+        assert added.status_code in (200, 201), added.text
+        yield {
+            "calls": calls,
+            "apifonica_app": every["apifonica"].app,
+            "callr_app": callr.app,
+            "did": did,
+            "routee_token": every["routee"].http.headers["Authorization"].removeprefix("Bearer "),
+        }
+    finally:
+        for driver in every.values():
+            driver.close()
+
+
+def view(page: Page, name: str) -> None:
+    page.get_by_role("navigation", name="Views").get_by_role("link", name=name).click()
+    expect(page.locator(f"[data-view={name.lower()}]")).to_be_visible()
+
+
+def test_a_call_of_every_provider_is_listed_with_its_date_and_time(page: Page, made: dict[str, Any]) -> None:
+    for name in made["calls"]:
+        row = page.locator("#calls tbody tr").filter(has_text=name)
+        expect(row).to_have_count(1)
+        expect(row.locator("time").first).to_have_text(DATE_AND_TIME)
+    expect(page.locator("#clock-date")).to_have_text("2026-01-01")
+
+
+DATE_AND_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
+
+def test_the_request_journal_filters_and_shows_bodies_with_secrets_masked(
+    page: Page, made: dict[str, Any]
+) -> None:
+    view(page, "Requests")
+    rows = page.locator("#requests tbody tr[data-seq]")
+    expect(rows.first).to_be_visible()
+    page.get_by_label("Filter requests").fill("sendaction")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("dillo")
+    expect(page).to_have_url(re.compile(r"#/requests\?filter=sendaction$"))
+    rows.get_by_role("button").click()
+    details = page.locator("#requests .item-details")
+    expect(details.locator("pre.body")).to_contain_text('"SendActionType": "Voice"')
+    expect(details).to_contain_text("***")  # the ApiKey header, as the control API masks it
+    expect(details.locator("time").first).to_have_text(DATE_AND_TIME)
+    expect(page).to_have_url(re.compile(r"#/requests/\d+\?filter=sendaction$"))
+
+
+def test_each_providers_resources_are_shown(page: Page, made: dict[str, Any]) -> None:
+    view(page, "Resources")
+
+    def collection(provider: str, name: str) -> Any:
+        return page.locator(f"#provider-{provider} [data-collection={name}]")
+
+    expect(collection("apifonica", "applications")).to_contain_text(made["apifonica_app"])
+    expect(collection("routee", "tokens")).to_contain_text("••••" + made["routee_token"][-4:])
+    expect(collection("routee", "applications")).to_be_visible()
+    expect(collection("callr", "apps")).to_contain_text(made["callr_app"])
+    expect(collection("callr", "dids")).to_contain_text(made["did"]["intl_number"])
+    expect(collection("callr", "webhooks")).to_contain_text("https://example.com/hooks")
+    expect(collection("callr", "webhooks")).not_to_contain_text("0123456789abcdef")
+    expect(collection("esendex", "sounds")).to_contain_text("welcome-jingle")
+    expect(collection("esendex", "incoming_numbers")).to_contain_text("8005550199")
+    expect(collection("dillo", "customers")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text(made["routee_token"])
+
+    page.get_by_role("navigation", name="Providers").get_by_role("link", name="callr").click()
+    expect(page).to_have_url(re.compile(r"#/resources/callr$"))
+    expect(page.locator("#provider-apifonica")).to_have_count(0)
+    expect(collection("callr", "apps")).to_be_visible()
+
+
+def test_a_delivery_resent_from_the_page_gets_a_new_attempt_marked_as_a_resend(
+    page: Page, api: Apifonica, control: Any
+) -> None:
+    sid = api.call(events="all")
+    control.advance(60)
+    [first, *_] = control.callbacks(call_id=sid, kind="event")
+    view(page, "Callbacks")
+    row = page.locator(f"#callbacks tbody tr[data-delivery-id='{first['id']}']")
+    expect(row).to_contain_text("delivered")
+    expect(row.locator("td").nth(6)).to_have_text("1")
+    expect(
+        page.locator("#callbacks tbody tr[data-delivery-id]")
+        .filter(has_text="fetch")
+        .first.get_by_role("button", name=re.compile("^Resend"))
+    ).to_be_disabled()  # a controller fetch is part of the call's flow: the server refuses to resend it
+
+    row.get_by_role("button", name=f"Resend delivery {first['id']}").click()
+    expect(row.locator(".resend-outcome")).to_have_text("resent")
+    expect(row.locator("td").nth(6)).to_have_text("2")
+    attempts = control.http.get(f"/_mock/callbacks/{first['id']}").json()["attempts"]
+    assert [a.get("resend", False) for a in attempts] == [False, True]
+
+    row.get_by_role("button", name=re.compile(r"^Delivery ")).click()
+    expect(page).to_have_url(re.compile(rf"#/callbacks/{first['id']}$"))
+    listed = page.locator(f"#delivery-{first['id']} .attempt-list > li")
+    expect(listed).to_have_count(2)
+    expect(listed.nth(0).locator(".badge.resend")).to_have_count(0)
+    expect(listed.nth(1).locator(".badge.resend")).to_have_text("resend")
+    expect(listed.nth(1).locator("time")).to_have_text(DATE_AND_TIME)
+
+
+def test_a_fault_is_added_and_removed_from_the_page(page: Page, control: Any) -> None:
+    view(page, "Faults")
+    expect(page.locator("#faults-empty")).to_be_visible()
+    page.get_by_role("button", name="a 503 on the next call").click()
+    page.get_by_role("button", name="Add fault").click()
+    row = page.locator("#faults-table tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("503")
+    [rule] = control.http.get("/_mock/faults").json()["faults"]
+    assert rule["status"] == 503
+
+    page.locator("#fault-json").fill('{"status": "oops"}')
+    page.get_by_role("button", name="Add fault").click()
+    expect(page.locator("#fault-outcome")).to_be_visible()  # the server's 400, in its words
+    expect(row).to_have_count(1)
+
+    row.get_by_role("button", name=f"Remove fault {rule['id']}").click()
+    expect(row).to_have_count(0)
+    expect(page.locator("#faults-empty")).to_be_visible()
+    assert control.http.get("/_mock/faults").json()["faults"] == []
+
+
+def test_scenarios_are_listed_with_their_steps(page: Page, control: Any) -> None:
+    view(page, "Scenarios")
+    names = [s["name"] for s in control.http.get("/_mock/scenarios").json()["scenarios"]]
+    expect(page.locator("#scenarios-list > li")).to_have_count(len(names))
+    answered = page.locator("#scenario-answered")
+    expect(answered.locator(".badge.tag")).to_have_text("default")
+    expect(answered.locator("ol.steps li").last).to_contain_text("completed")
+
+
+def test_tenants_say_when_the_server_has_none(page: Page, control: Any) -> None:
+    view(page, "Tenants")
+    if control.http.get("/_mock/tenants").status_code == 404:
+        expect(page.locator("#tenants-unavailable")).to_contain_text("not available")
+    else:
+        expect(page.locator("#tenants-body table, #tenants-body .none")).to_be_visible()
+
+
+def test_credentials_are_masked_until_revealed(page: Page, control: Any) -> None:
+    secret = control.credentials("apifonica")[0]["auth_token"]
+    view(page, "Credentials")
+    card = page.locator("#credentials-apifonica")
+    expect(card).to_contain_text("••••" + secret[-4:])
+    expect(card).not_to_contain_text(secret)
+    page.get_by_label("Show secrets").check()
+    expect(card).to_contain_text(secret)
+
+
+def test_a_deep_link_opens_a_call_and_a_view_in_a_fresh_page(
+    browser: Browser, api: Apifonica, control: Any
+) -> None:
+    sid = api.call()
+    fresh = browser.new_page()
+    try:
+        fresh.set_default_timeout(WAIT_MS)
+        fresh.goto(f"{control.server.base_url}/_mock/ui#/calls/{sid}")
+        expect(fresh.locator("#details-title")).to_have_text(f"Call {sid}")
+        expect(row_of(fresh, sid)).to_have_attribute("aria-current", "true")
+        expect(fresh.locator(".timeline li time").first).to_have_text(DATE_AND_TIME)
+
+        fresh.goto(f"{control.server.base_url}/_mock/ui#/requests?filter=calls")
+        expect(fresh.locator("[data-view=requests]")).to_be_visible()
+        expect(fresh.get_by_label("Filter requests")).to_have_value("calls")
+        expect(fresh.locator("#requests tbody tr[data-seq]")).to_have_count(1)
+        expect(fresh).to_have_title(re.compile("^Requests"))
+    finally:
+        fresh.close()
+
+
+def test_with_a_control_token_the_page_works_once_opened_with_it(page: Page) -> None:
+    with MockServer(Settings(clock="virtual", port=0, control_token="s3cret-token")) as guarded:
+        try:
+            assert httpx.get(f"{guarded.base_url}/_mock/ui").status_code == 401
+            page.goto(f"{guarded.base_url}/_mock/ui?token=s3cret-token#/faults")
+            expect(page.locator("body")).to_have_attribute("data-ready", "true")
+            expect(page.locator("#faults-empty")).to_be_visible()
+            expect(page.locator("#faults-error")).to_be_hidden()
+            expect(page.locator("#connection")).to_have_text("live")
+            page.goto(f"{guarded.base_url}/_mock/ui#/credentials")  # the cookie carries the token now
+            expect(page.locator("#credentials-apifonica")).to_be_visible()
         finally:
             page.goto("about:blank")

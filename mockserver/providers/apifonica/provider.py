@@ -13,6 +13,7 @@ from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
 from mockserver.core.calls import Call, CallState
 from mockserver.core.errors import InvalidParameter, MockError
 from mockserver.core.serialize import random_from_data, random_to_data
+from mockserver.providers.apifonica import openapi
 from mockserver.providers.apifonica.controller import FlowRunner, request_for
 from mockserver.providers.apifonica.errors import render_error
 from mockserver.providers.apifonica.models import (
@@ -35,6 +36,7 @@ class Apifonica(Provider):
     name = "apifonica"
     title = "Apifonica REST v2"
     path_prefixes = ("/v2/",)
+    api_description = openapi.DESCRIPTION
     hosts = ("api.apifonica.com",)
 
     def __init__(self, ctx: ProviderContext) -> None:

@@ -89,8 +89,17 @@ class WebhookSender:
             ]
             if secret:
                 headers.append(("X-CALLR-HmacSignature", sign(body, secret, algo)))
+            # the delivery is named by CALLR's own event id, so /_mock/callbacks/{event_id} finds what
+            # the receiver saw in event_id / X-CALLR-EventId (issue #16 item 3)
             return OutboundRequest(
-                self.api.name, "POST", hook.endpoint, call_id, "event", tuple(headers), body=body
+                self.api.name,
+                "POST",
+                hook.endpoint,
+                call_id,
+                "event",
+                tuple(headers),
+                body=body,
+                delivery_id=event_id,
             )
 
         self.api.ctx.dispatcher.submit(

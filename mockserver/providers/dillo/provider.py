@@ -6,15 +6,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from mockserver.callbacks.model import RetryPolicy
 from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
 from mockserver.core.calls import Call, CallState
 from mockserver.core.errors import InvalidParameter, MockError
-from mockserver.providers.base import Provider, ProviderContext
-from mockserver.providers.dillo import callbacks, snapshot
+from mockserver.providers.base import Provider, ProviderContext, RenderCache
+from mockserver.providers.dillo import callbacks, openapi, snapshot
 from mockserver.providers.dillo.behavior import ChannelRunner
 from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.errors import render_error
@@ -29,7 +29,7 @@ from mockserver.providers.dillo.models import (
     VoiceRecording,
     VoiceRequest,
 )
-from mockserver.providers.dillo.render import date, recording_json, voice_request_json
+from mockserver.providers.dillo.render import date, recording_json, render_key, voice_request_json
 
 HEX = "0123456789ABCDEF"
 
@@ -38,6 +38,7 @@ class Dillo(Provider):
     name = "dillo"
     title = "Dillo send-action voice API"
     path_prefixes = ("/api/",)
+    api_description = openapi.DESCRIPTION
     hosts = ("api.dillo.cloud",)
 
     def __init__(self, ctx: ProviderContext) -> None:
@@ -45,6 +46,7 @@ class Dillo(Provider):
         self.state = DilloState()
         self.runner = ChannelRunner(self)
         self.retry_policy: RetryPolicy = callbacks.RETRY
+        self.bodies = RenderCache()
         for entry in ctx.credentials or ({},):
             self.add_credentials(entry)
 
@@ -81,6 +83,7 @@ class Dillo(Provider):
 
     def reset(self) -> None:
         self.state.reset()
+        self.bodies.clear()
         self.runner.reset()
 
     # -- snapshots -------------------------------------------------------------------------------
@@ -98,6 +101,16 @@ class Dillo(Provider):
 
     def render(self, call: Call) -> dict[str, Any]:
         return voice_request_json(call, self.state.requests[call.id])
+
+    def render_body(self, call: Call) -> bytes:
+        """The GET's JSON bytes, rendered again only when the call or its request changed (a client
+        polls the same call many times between two changes)."""
+        request = self.state.requests[call.id]
+        return self.bodies.body(
+            call.id,
+            render_key(call, request),
+            lambda: bytes(JSONResponse(voice_request_json(call, request)).body),
+        )
 
     def create_send_action(
         self,

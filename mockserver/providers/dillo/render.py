@@ -68,6 +68,28 @@ def voice_request_json(call: Call, request: VoiceRequest) -> dict[str, Any]:
     }
 
 
+def render_key(call: Call, request: VoiceRequest) -> tuple[Any, ...]:
+    """Every input of :func:`voice_request_json`: the call (frozen) and the request's mutable parts by
+    value, so a cached body is served only while none of them changed (provider.RenderCache)."""
+    nodes = tuple(
+        (k, r.execution_count, r.processed_at, r.route, r.pressed_at, tuple(r.options.items()))
+        for k, r in request.nodes.items()
+    )
+    return (
+        call,
+        request.id,
+        request.customer_code,
+        request.payload,
+        request.created_at,
+        request.updated_at,
+        request.base_url,
+        nodes,
+        tuple(request.recordings),
+        tuple(request.collected),
+        tuple(request.external),
+    )
+
+
 def channel_behavior(request: VoiceRequest) -> str:
     """The ChannelBehavior as sent, serialized to a JSON string, every node carrying the runtime
     fields (§6.3): ``IsProcessed, IsPressed, Timestamp, ExecutionCount, Route``. Menu digit entries

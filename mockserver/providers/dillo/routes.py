@@ -80,7 +80,7 @@ def build_routes(api: Dillo) -> list[BaseRoute]:
     async def get_voice(request: Request) -> Response:
         customer = auth(request)
         call, _ = own_request(customer, request.path_params["id"])
-        return JSONResponse(api.render(call))
+        return Response(api.render_body(call), media_type="application/json")
 
     async def mock_hangup(request: Request) -> Response:
         """Mock-only: end a live call as if through the API (``ended_by: api``)."""

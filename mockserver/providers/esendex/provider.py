@@ -13,7 +13,7 @@ from mockserver.core.backend import CallUpdate, UpdateKind
 from mockserver.core.calls import Call, CallState
 from mockserver.core.errors import InvalidParameter, MockError
 from mockserver.core.serialize import SnapshotError, random_from_data, random_to_data
-from mockserver.providers.base import Provider, ProviderContext
+from mockserver.providers.base import Provider, ProviderContext, RenderCache
 from mockserver.providers.esendex import snapshot
 from mockserver.providers.esendex.dialer import Dialer
 from mockserver.providers.esendex.errors import render_error
@@ -38,6 +38,7 @@ class Esendex(Provider):
         self.state = EsendexState()
         self.dialer = Dialer(self)
         self.runner = ScriptRunner(self)
+        self.bodies = RenderCache()  # status replies by value (routes.py)
         for entry in ctx.credentials or ({},):
             self.add_credentials(entry)
 
@@ -185,6 +186,7 @@ class Esendex(Provider):
 
     def reset(self) -> None:
         self.state.reset()
+        self.bodies.clear()
         self.runner.reset()
         self.dialer.reset()
 

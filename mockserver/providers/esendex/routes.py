@@ -11,6 +11,7 @@ spelling) and any other casing reach the same routes; only paths under ``/notify
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape, quoteattr
@@ -20,12 +21,13 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mockserver.core.errors import MethodNotAllowed, MockError, NotFound, UnsupportedMediaType
-from mockserver.providers.esendex.operations import OPERATIONS, find_operation
+from mockserver.providers.esendex.operations import OPERATIONS, Operation, find_operation
 from mockserver.providers.esendex.params import BadArgument, bind_form, bind_soap
 from mockserver.providers.esendex.provider import Esendex
-from mockserver.providers.esendex.render import document, soap_reply
+from mockserver.providers.esendex.render import AdvancedStatus, document, soap_reply
 from mockserver.providers.esendex.service import Service
 from mockserver.providers.esendex.soap import SoapError, parse_envelope, version_of
+from mockserver.providers.esendex.status import NotifyStatus
 from mockserver.providers.esendex.wsdl import wsdl
 
 SERVICE = "/notifyws/phonenotify.asmx"
@@ -43,6 +45,16 @@ class AnyCaseRoute(Route):
 
 def build_routes(api: Esendex) -> list[BaseRoute]:
     service = Service(api)
+
+    def reply(binding: str, op: Operation, value: Any, render: Callable[[], str]) -> bytes:
+        """A notify's status as bytes, from the cache while the status is the same value: a
+        NotifyStatus is frozen and holds everything its XML shows (the live duration included, so the
+        clock moving changes it), and clients poll GetQueueIDStatus far more often than it changes."""
+        status = value.status if isinstance(value, AdvancedStatus) else value
+        if not isinstance(status, NotifyStatus) or status.queue_id == 0:
+            return render().encode()
+        slot = f"{binding} {op.name} {status.queue_id}"
+        return api.bodies.body(slot, value, lambda: render().encode())
 
     async def asmx(request: Request) -> Response:
         """The service URL itself: the WSDL, the help page, or a SOAP request."""
@@ -71,9 +83,9 @@ def build_routes(api: Esendex) -> list[BaseRoute]:
             raise SoapError(call.version, exc.message) from None
         except Exception as exc:  # a bug: still a fault the client can read
             raise SoapError(version, f"internal error in the mock: {exc!r}", server=True) from exc
-        return Response(
-            soap_reply(call.version, call.operation, result), media_type=call.version.content_type
-        )
+        op = call.operation
+        body = reply(call.version.value, op, result, lambda: soap_reply(call.version, op, result))
+        return Response(body, media_type=call.version.content_type)
 
     async def method(request: Request) -> Response:
         """The HTTP GET and HTTP POST (form) bindings: ``…/phonenotify.asmx/<Method>``."""
@@ -93,7 +105,8 @@ def build_routes(api: Esendex) -> list[BaseRoute]:
                 )
             body = (await request.body()).decode("utf-8", errors="replace")
             fields = dict(parse_qsl(body, keep_blank_values=True))
-        return Response(document(op, service.run(op, bind_form(op, fields))), media_type=XML)
+        result = service.run(op, bind_form(op, fields))
+        return Response(reply("form", op, result, lambda: document(op, result)), media_type=XML)
 
     async def unknown(request: Request) -> Response:
         if request.url.path.lower().rstrip("/").endswith(SERVICE):

@@ -15,7 +15,7 @@ from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
 from mockserver.core.calls import Call, CallState, Direction
 from mockserver.core.errors import InvalidParameter, MockError, NotFound
 from mockserver.providers.base import Provider, ProviderContext
-from mockserver.providers.routee import applications, fields, snapshot
+from mockserver.providers.routee import applications, fields, openapi, snapshot
 from mockserver.providers.routee.applications import ALL_SCOPES
 from mockserver.providers.routee.dialplan import DEFAULT_HANGUP_DELAY
 from mockserver.providers.routee.errors import Codes, RouteeError, render_error
@@ -46,6 +46,7 @@ class Routee(Provider):
     name = "routee"
     title = "Routee Voice (connect.routee.net + auth.routee.net)"
     path_prefixes = ("/oauth/", "/voice/", "/recordings/")
+    api_description = openapi.DESCRIPTION
     hosts = ("auth.routee.net", "connect.routee.net")
 
     def __init__(self, ctx: ProviderContext) -> None:

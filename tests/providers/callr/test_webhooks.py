@@ -108,3 +108,4 @@ def test_failed_pushes_are_retried_with_try_counting_up_and_the_same_event_id(
     assert all(verified(p, SECRET) for p in pushes)
     [delivery] = control.callbacks(url=receiver.url("/flaky"))
     assert delivery["delivered"] is True
+    assert delivery["id"] == events[0]["event_id"]  # the delivery is named by CALLR's own event id

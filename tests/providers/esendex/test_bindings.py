@@ -109,6 +109,31 @@ def test_malformed_soap_is_a_client_fault_never_a_crash(http: httpx.Client, body
     assert message in response.text
 
 
+@pytest.mark.parametrize(
+    ("envelope", "content_type", "code"),
+    [
+        (soap11, "text/xml; charset=utf-8", "<faultcode>soap:Server</faultcode>"),
+        (soap12, "application/soap+xml; charset=utf-8", "<soap:Value>soap:Receiver</soap:Value>"),
+    ],
+)
+def test_a_fault_that_is_the_mocks_own_bug_is_server_or_receiver_and_500(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch, envelope: Any, content_type: str, code: str
+) -> None:
+    """SOAP 1.1 answers every fault 500; SOAP 1.2 answers a soap:Receiver fault 500 (part 2, §7.5.1.2),
+    not the 400 of a soap:Sender one. The in-process server shares this module, so a binder that breaks
+    stands in for a bug."""
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("mockserver.providers.esendex.routes.bind_soap", broken)
+    headers = {"Content-Type": content_type, "SOAPAction": f'"{NS}GetVersion"'}
+    response = http.post(SERVICE, content=envelope("GetVersion", ""), headers=headers)
+    assert response.status_code == 500
+    assert code in response.text
+    assert "internal error in the mock" in response.text
+
+
 def test_a_soap_action_naming_another_method_is_a_fault(http: httpx.Client) -> None:
     headers = {"Content-Type": "text/xml", "SOAPAction": f'"{NS}CancelNotify"'}
     response = http.post(SERVICE, content=soap11("GetVersion", ""), headers=headers)

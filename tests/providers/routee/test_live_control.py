@@ -32,12 +32,14 @@ def test_hangup_ends_an_answered_call(routee, control, client, dp) -> None:
     tracking_id = routee.place(LONG_CALL, dp.pause(3600), callback={"url": client.url("/status")})
     control.advance(10)
     message = message_id(routee, tracking_id)
+    before = len(client.statuses())
 
     response = act(routee, "PUT", message, body={"action": "hangup"})
 
     assert response.status_code == 200, response.text
     assert response.json()["messageId"] == message
     assert routee.status(tracking_id) == "Completed"
+    client.receiver.wait_for(before + 1, "/status")  # the hang-up's callback is sent after the answer
     assert client.statuses()[-1] == "Completed"
     call = control.call(tracking_id)
     assert (call["state"], call["ended_by"], call["duration"]) == ("completed", "api", 4)

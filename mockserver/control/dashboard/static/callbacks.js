@@ -3,7 +3,7 @@
 // (POST {base}/callbacks/{id}/resend). A server without that endpoint answers 404 or 405, and the page
 // shows the server's message next to the button.
 
-import { $, api, badge, countText, el, headerList, loader, newestMatching, prettyBody, showError, termsOf, timeEl, timeOf } from "./dom.js";
+import { $, api, badge, countText, el, headerList, loader, newestMatching, prettyBody, showError, termsOf, timeEl } from "./dom.js";
 import { go, hashOf, replace } from "./router.js";
 
 let deliveries = []; // oldest first
@@ -25,15 +25,27 @@ function jsonField(body, name) {
   }
 }
 
+// The delivery's state as GET {base}/callbacks names it: queued, in_flight, waiting (for next_attempt_at)
+// or done (delivered, or answered finally, or out of retries).
 function stateEl(delivery) {
   if (delivery.delivered) return el("span", { class: "ok" }, "delivered");
-  if (delivery.next_attempt_at) return el("span", { class: "bad" }, "retry at ", timeEl(delivery.next_attempt_at));
-  if (delivery.attempts.length) return el("span", { class: "bad" }, "not delivered");
-  return el("span", { class: "muted" }, "pending");
+  if (delivery.state === "waiting") return el("span", { class: "bad" }, "retry at ", timeEl(delivery.next_attempt_at));
+  if (delivery.state === "queued") return el("span", { class: "muted" }, "queued");
+  if (delivery.state === "in_flight") return el("span", { class: "muted" }, "in flight");
+  return el("span", { class: "bad" }, "not delivered");
 }
 
+// An attempt made by POST {base}/callbacks/{id}/resend carries "resend": true.
 function isResend(attempt) {
-  return Boolean(attempt.resend || attempt.resent || attempt.kind === "resend" || attempt.trigger === "resend");
+  return attempt.resend === true;
+}
+
+// Why the server would refuse a resend (409), so the button says it before it is pressed.
+function notResendable(delivery) {
+  if (delivery.kind === "fetch") return "a controller fetch is part of the call's flow: only events resend";
+  if (delivery.state !== "done") return "not finished yet: resend once it is done";
+  if (delivery.body_truncated) return "only the start of its body was kept";
+  return null;
 }
 
 function attemptResult(attempt) {
@@ -43,7 +55,7 @@ function attemptResult(attempt) {
 }
 
 function attemptItem(attempt) {
-  return el("li", {}, timeOf(attempt.at), " — ", attemptResult(attempt), ` (${attempt.elapsed_ms} ms)`,
+  return el("li", {}, timeEl(attempt.at), " — ", attemptResult(attempt), ` (${attempt.elapsed_ms} ms)`,
     isResend(attempt) ? [" ", badge("resend", "resend")] : null);
 }
 
@@ -63,9 +75,11 @@ async function resend(delivery, onDone) {
 
 function resendControls(delivery, onDone) {
   const outcome = outcomes.get(delivery.id);
+  const refused = notResendable(delivery);
   return el("span", { class: "resend-controls" },
     el("button", {
-      type: "button", class: "small", disabled: outcome && outcome.state === "busy",
+      type: "button", class: "small", disabled: (outcome && outcome.state === "busy") || refused !== null,
+      title: refused,
       "aria-label": `Resend delivery ${delivery.id}`,
       onclick: (event) => {
         event.stopPropagation();
@@ -118,7 +132,7 @@ function row(delivery) {
 function details(delivery) {
   const headers = delivery.headers || {};
   const type = headers["content-type"] || headers["Content-Type"] || "";
-  const schedule = delivery.retry_schedule || delivery.schedule;
+  const schedule = delivery.retry_schedule;
   return el("div", { class: "item-details", id: `delivery-${delivery.id}` },
     el("dl", { class: "facts" },
       el("dt", {}, "Delivery"), el("dd", {}, el("code", {}, delivery.id)),
@@ -126,7 +140,9 @@ function details(delivery) {
       delivery.call_id ? [el("dt", {}, "Call"), el("dd", {}, el("a", { href: hashOf("calls", delivery.call_id) }, delivery.call_id))] : null,
       delivery.fault ? [el("dt", {}, "Fault"), el("dd", {}, delivery.fault)] : null,
       delivery.next_attempt_at ? [el("dt", {}, "Next attempt"), el("dd", {}, timeEl(delivery.next_attempt_at))] : null,
-      Array.isArray(schedule) ? [el("dt", {}, "Retry schedule"), el("dd", {}, schedule.map((s) => (typeof s === "number" ? `${s} s` : JSON.stringify(s))).join(", "))] : null,
+      el("dt", {}, "State"), el("dd", {}, delivery.state.replace("_", " ")),
+      Array.isArray(schedule) ? [el("dt", {}, "Retry schedule"), el("dd", {}, schedule.length
+        ? `retries after ${schedule.map((s) => `${s} s`).join(", ")}` : "one attempt only")] : null,
       el("dt", {}, "Link"), el("dd", {}, el("a", { href: hashOf("callbacks", delivery.id) }, "link to this delivery"))),
     el("h3", {}, `Attempts (${delivery.attempts.length})`),
     delivery.attempts.length === 0 ? el("p", { class: "none" }, "Not attempted yet.") :

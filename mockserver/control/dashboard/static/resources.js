@@ -96,7 +96,9 @@ export const resourcesView = {
 };
 
 // -- credentials ---------------------------------------------------------------------------------
-const SECRET = /password|secret|token|api_?key|license|auth/i;
+// The rule the server masks with (control/dashboard/resources.py, the front door too): a secret by its
+// field name; "••••" and its last 4 characters, or all of it hidden when it is 8 characters or fewer.
+const SECRET = /password|secret|token|api_?key|license|auth|session/i;
 let credentials = {};
 let credentialsOnly = null;
 

@@ -1,0 +1,76 @@
+"""The retention cap (``--max-calls``) when many calls finish at once with something still to come."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from mockserver.core.calls import AnsweredBy, Call, CallState, Direction, Party, Transition
+from mockserver.core.plan import CallPlan, Step
+from mockserver.core.store import CallStore
+from tests.core.test_backend import Line
+
+S = CallState
+T0 = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC)
+
+RECORDED = CallPlan(
+    scenario="recorded",
+    steps=(
+        Step(1, S.INITIATED),
+        Step(2, S.RINGING),
+        Step(4, S.ANSWERED, answered_by=AnsweredBy.HUMAN),
+        Step(30, S.COMPLETED, ended_by=Party.CALLEE),
+    ),
+    price_per_minute=Decimal("0"),
+    recording_seconds=20,
+)
+
+
+def _finished(n: int) -> Call:
+    return Call(
+        id=f"c{n}",
+        provider="p",
+        provider_call_id=f"P{n}",
+        account="a",
+        from_="1",
+        to="2",
+        direction=Direction.OUTBOUND,
+        scenario="s",
+        created_at=T0,
+        history=(Transition(S.QUEUED, T0, "placed"), Transition(S.COMPLETED, T0, "done")),
+    )
+
+
+def test_calls_that_finish_together_keep_their_recordings_past_the_cap() -> None:
+    line = Line(RECORDED)
+    line.backend.store.max_finished = 3
+    calls = [line.place("recorded", to=f"1555000{n:04d}") for n in range(20)]
+    line.advance_to(40)  # all 20 complete at 37 s; their recordings are due at 42 s (no errors so far)
+    assert len(line.backend.store) == 20  # none evicted: each still has its recording to come
+    line.advance_to(60)  # every recording is made (advance_to checks the scheduler raised nothing)
+    kept = list(line.backend.store)
+    assert len(kept) == 3
+    assert all(call.recording is not None and call.recording.seconds == 20 for call in kept)
+    assert line.backend.store.evicted == 17
+    assert {c.id for c in kept} <= {c.id for c in calls}
+
+
+def test_calls_still_needed_are_not_asked_again_at_every_eviction() -> None:
+    asked: list[str] = []
+    needed: set[str] = {f"c{n}" for n in range(2_000)}
+
+    def keep(call_id: str) -> bool:
+        asked.append(call_id)
+        return call_id in needed
+
+    store = CallStore(max_finished=10, keep=keep)
+    for n in range(2_000):
+        store.put(_finished(n))  # every one still needed: set aside once, not re-asked 2,000 times
+    assert len(store) == 2_000
+    assert len(asked) <= 2 * 2_000
+    needed.clear()
+    for n in range(2_000):
+        store.put(_finished(n))  # put again once no longer needed: each waits its turn, then goes
+    assert len(store) == 10
+    assert store.evicted == 1_990
+    assert len(asked) <= 4 * 2_000
