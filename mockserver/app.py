@@ -82,10 +82,11 @@ def load_credentials(path: Path | None) -> Mapping[str, list[Mapping[str, Any]]]
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read credentials: {exc}") from None
-    if not isinstance(data, dict) or not all(
-        isinstance(v, list) and all(isinstance(e, dict) for e in v) for v in data.values()
-    ):
-        raise ConfigError(f"{path}: expected {{provider: [ {{...}}, ... ]}}")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected {{provider: [ {{...}}, ... ]}}, not a {type(data).__name__}")
+    for key, entries in data.items():
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ConfigError(f"{path}: {key}: expected a list of credential entries ({{key: value}} each)")
     unknown = sorted(set(data) - set(REGISTRY))
     if unknown:
         raise ConfigError(f"{path}: unknown provider {unknown[0]!r}")
@@ -253,7 +254,10 @@ def create_app(
             faker=faker,
             credentials=tuple(credentials.get(name, ())),
         )
-        provider = load(name)(ctx)
+        try:
+            provider = load(name)(ctx)
+        except MockError as exc:  # a credentials entry the provider refuses (a wrong key or value)
+            raise ConfigError(f"{settings.credentials}: {name}: {exc}") from None
         state.providers[name] = provider
         backend.subscribe(provider.on_update, name)
     backend.store.evicted_listeners.append(lambda call: _forget(state, call))

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import click
 
-from mockserver.app import ConfigError
+from mockserver.app import SHIPPED_SCENARIOS, ConfigError
 from mockserver.core.clock import DEFAULT_VIRTUAL_START
 from mockserver.drift.commands import drift, record
-from mockserver.scenario.loader import load_directory
+from mockserver.scenario.book import ScenarioBook
+from mockserver.scenario.loader import load_directory, load_paths, scenario_files
+from mockserver.scenario.model import ScenarioError
 from mockserver.settings import Settings
 
 DEFAULTS = {f.name: f.default for f in fields(Settings)}
@@ -24,6 +26,19 @@ DEFAULTS = {f.name: f.default for f in fields(Settings)}
 
 def _env(name: str) -> str:
     return f"MOCKSERVER_{name.upper()}"
+
+
+EPILOG = """\b
+Example:
+  mockserver serve --clock virtual --port 8080
+  curl -s http://127.0.0.1:8080/                    # providers, credentials, links
+  curl -s http://127.0.0.1:8080/_mock/credentials   # every provider's credentials
+  curl -s -X POST http://127.0.0.1:8080/_mock/clock/advance -d '{"seconds": 60}'
+
+\b
+Documentation a running server gives: its front page (GET /), the dashboard (/_mock/ui), the control
+API's OpenAPI description (/_mock/openapi.json). Try 'mockserver serve --help' for every option.
+"""
 
 
 def _start(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime:
@@ -37,14 +52,31 @@ def _start(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-@click.group()
+@click.group(epilog=EPILOG)
 @click.version_option(package_name="telephony-mockserver")
 def main() -> None:
-    """A local emulator of telephony voice APIs (Apifonica, ...) for tests."""
+    """A local emulator of telephony voice APIs for tests: your unchanged client code places calls,
+    polls them and gets the provider's callbacks, on a clock your tests control.
+
+    \b
+    Providers (their real paths, on one port; each also under /<provider>/):
+      apifonica  REST v2 + XML controller     /v2/accounts/{sid}/calls
+      dillo      send-action voice            /api/sendaction
+      routee     OAuth + voice conversation   /oauth/token, /voice/conversation
+      esendex    Voice Broadcast (SOAP ASMX)  /notifyws/phonenotify.asmx
+      callr      JSON-RPC 2.0, Real-Time      /json-rpc/v1.1/
+    """
 
 
 @main.command()
-@click.option("--host", default=DEFAULTS["host"], envvar=_env("host"), show_envvar=True, show_default=True)
+@click.option(
+    "--host",
+    default=DEFAULTS["host"],
+    envvar=_env("host"),
+    show_envvar=True,
+    show_default=True,
+    help="Interface to listen on (0.0.0.0: every interface, e.g. in a container).",
+)
 @click.option(
     "--port",
     default=DEFAULTS["port"],
@@ -118,7 +150,7 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     envvar=_env("faults"),
     show_envvar=True,
-    help="YAML list of fault rules loaded at start (see docs/faults.md).",
+    help="YAML list of fault rules loaded at start (the rules POST /_mock/faults takes).",
 )
 @click.option(
     "--state-file",
@@ -160,7 +192,7 @@ def main() -> None:
     default=1,
     envvar=_env("workers"),
     show_envvar=True,
-    help="Always 1: the server keeps its state in one process (see docs/architecture.md).",
+    help="Always 1: the server keeps its calls, clock and ids in one process.",
 )
 @click.option(
     "--journal-size",
@@ -265,7 +297,7 @@ def main() -> None:
     envvar=_env("tls"),
     show_envvar=True,
     show_default=True,
-    help="Also serve HTTPS for every provider host name (docs/zero-change.md).",
+    help="Also serve HTTPS for every provider host name, with a local CA (`mockserver ca` prints it).",
 )
 @click.option(
     "--https-port",
@@ -366,8 +398,7 @@ def refuse_workers(workers: int) -> None:
         raise click.UsageError(
             f"mockserver runs in one process; {asked} workers would each keep their own calls, clock and "
             "callbacks (a read could reach a worker that never saw the call, and ids would collide). "
-            "Run one server per test suite or shard by account: see 'Scaling past one process' in "
-            "docs/architecture.md."
+            "Run one server per test suite, or one per shard of your accounts."
         )
     if workers < 1:
         raise click.UsageError("--workers must be 1")
@@ -399,13 +430,33 @@ def scenarios() -> None:
 
 
 @scenarios.command("check")
-@click.argument("directory", type=click.Path(path_type=Path))
-def check(directory: Path) -> None:
-    """Validate every scenario file in DIRECTORY; print each error as file:line: message."""
-    loaded, errors = load_directory(directory)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate scenario files: each PATH is a YAML file or a folder of them (as `serve --scenarios`
+    reads it). Prints every error as file:line: message, a mix that names a scenario that neither these
+    files nor the shipped ones define included, and exits 1 if there is any."""
+    files: list[Path] = []
+    errors: list[ScenarioError] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(scenario_files(path))
+        elif path.is_file():
+            files.append(path)
+        else:
+            errors.append(ScenarioError(str(path), None, "no such file or folder"))
+    loaded, wrong = load_paths(files)
+    errors.extend(wrong)
+    shipped, _ = load_directory(SHIPPED_SCENARIOS)
+    book = ScenarioBook([*shipped, *loaded])  # as serve sees them: a user's scenario replaces a shipped one
+    ours = {id(s) for s in loaded}
+    for scenario, name in book.missing():
+        if id(scenario) in ours:
+            message = f"mix {scenario.name!r} names no scenario {name!r}"
+            errors.append(ScenarioError(scenario.source, scenario.line, message))
     for error in errors:
         click.echo(str(error), err=True)
     if errors:
+        click.echo(f"{len(errors)} error(s)", err=True)
         sys.exit(1)
     for scenario in loaded:
         click.echo(f"ok  {scenario.name:<16} {scenario.source}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
 import socket
@@ -14,7 +15,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
-from mockserver.app import create_app
+from mockserver.app import ConfigError, create_app
 from mockserver.control.dashboard import end_streams
 from mockserver.security.connections import server_options
 from mockserver.settings import Settings
@@ -46,10 +47,37 @@ def _short(value: object) -> str:
     return str(value)
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether binding ``host:port`` fails because something listens there (checked before start-up,
+    so the user gets one line rather than a start and a shutdown); other failures are left to uvicorn."""
+    if port == 0:
+        return False
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror:
+        return False
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
 def run(settings: Settings) -> None:
     """Serve until interrupted (the CLI's ``serve``)."""
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
     logging.getLogger("faker").setLevel(logging.WARNING)  # its locale look-ups are not ours to show
+    for port, flag in (
+        (settings.port, "--port"),
+        (settings.https_port if settings.tls else 0, "--https-port"),
+    ):
+        if port_in_use(settings.host, port):
+            raise ConfigError(
+                f"port {port} on {settings.host} is in use (another mockserver?): stop it, or pick another "
+                f"with {flag} (0: a free one)"
+            )
     app = create_app(settings)
     # Everything built at start-up (imports, faker's locales, providers) lives for the whole run: move
     # it out of the collector's way, so full collections only walk what requests create.

@@ -18,7 +18,13 @@ PROVIDERS = click.Choice(sorted(UPSTREAMS))
 @click.option("--provider", type=PROVIDERS, required=True, help="Whose traffic to record.")
 @click.option("--upstream", help="Base URL to forward to (default: the provider's production URL).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface the recorder listens on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8090, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8090,
+    show_default=True,
+    help="Port the recorder listens on.",
+)
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Cassette (JSONL)."
 )

@@ -25,7 +25,7 @@ from starlette.types import Receive, Scope, Send
 from mockserver.callbacks.dispatcher import Dispatcher
 from mockserver.core.backend import CallBackend, CallUpdate
 from mockserver.core.calls import Call
-from mockserver.core.errors import MockError, TooManyRequests
+from mockserver.core.errors import InvalidParameter, MockError, TooManyRequests
 from mockserver.core.faults import FaultBook, FaultRule
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import BODY_KEPT, Journal
@@ -117,6 +117,9 @@ class Provider:
     #: The provider's production host names: a request whose ``Host`` is one of them reaches this
     #: provider's routes only (and its errors), and the TLS certificate covers them.
     hosts: ClassVar[tuple[str, ...]] = ()
+    #: The keys a credentials entry may carry (``POST /_mock/credentials/{name}``, ``--credentials``);
+    #: any other key is refused, so a misspelt one does not silently make up a value.
+    credential_keys: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, ctx: ProviderContext) -> None:
         self.ctx = ctx
@@ -212,6 +215,13 @@ class Provider:
 
     def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
         raise MockError(f"{self.name} takes no extra credentials")
+
+    def check_credential_keys(self, body: Mapping[str, Any]) -> None:
+        """Refuse a credentials entry with a key this provider does not know (the first, sorted)."""
+        unknown = sorted(str(key) for key in body if key not in self.credential_keys)
+        if unknown:
+            allowed = ", ".join(sorted(self.credential_keys))
+            raise InvalidParameter(f"unknown key {unknown[0]!r} (allowed: {allowed})", field=unknown[0])
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title}

@@ -21,8 +21,10 @@ The format (one scenario per YAML document)::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -41,6 +43,7 @@ STEP_KEYS = {"after", "state", "by", "cause"}
 INPUT_KEYS = {"after", "digits", "words"}
 MAX_WORDS = 1000
 MAX_SECONDS = 86_400.0
+_T = TypeVar("_T")
 
 
 class _Reader:
@@ -48,6 +51,11 @@ class _Reader:
 
     def __init__(self, source: str) -> None:
         self.source = source
+        self.errors: list[ScenarioError] = []  # what was wrong but did not stop the reading
+
+    def keep(self, error: ScenarioError) -> None:
+        """Note an error and read on, so a check reports every mistake, not only the first."""
+        self.errors.append(error)
 
     def fail(self, node: Node | None, message: str) -> ScenarioError:
         line = None if node is None else node.start_mark.line + 1
@@ -61,10 +69,11 @@ class _Reader:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
-                raise self.fail(key_node, f"unknown key {key!r} in {what} (known: {known})")
-            if key in out:
-                raise self.fail(key_node, f"duplicate key {key!r} in {what}")
-            out[key] = (key_node, value_node)
+                self.keep(self.fail(key_node, f"unknown key {key!r} in {what} (known: {known})"))
+            elif key in out:
+                self.keep(self.fail(key_node, f"duplicate key {key!r} in {what}"))
+            else:
+                out[key] = (key_node, value_node)
         return out
 
     def text(self, node: Node, what: str) -> str:
@@ -91,28 +100,37 @@ class _Reader:
 def _steps(r: _Reader, node: Node) -> tuple[Step, ...]:
     steps: list[Step] = []
     state = CallState.QUEUED
-    for index, item in enumerate(r.sequence(node, "steps"), start=1):
-        what = f"step {index}"
-        fields = r.mapping(item, what, STEP_KEYS)
-        if "state" not in fields:
-            raise r.fail(item, f"{what} needs a 'state'")
-        state_node = fields["state"][1]
-        raw_state = r.text(state_node, f"{what} state")
+    items = r.sequence(node, "steps")
+    for index, item in enumerate(items, start=1):
         try:
-            target = CallState(raw_state)
-        except ValueError:
-            known = ", ".join(s.value for s in CallState if s is not CallState.QUEUED)
-            raise r.fail(state_node, f"{what}: unknown state {raw_state!r} (one of {known})") from None
-        if not can_move(state, target):
-            raise r.fail(state_node, f"{what}: a call cannot go from {state} to {target}")
-        after = r.seconds(fields["after"][1], f"{what} after") if "after" in fields else 0.0
-        answered_by, ended_by = _by(r, fields, target, what)
-        cause = r.text(fields["cause"][1], f"{what} cause") if "cause" in fields else ""
-        steps.append(Step(after, target, answered_by, ended_by, cause))
-        state = target
-    if not steps:
+            step = _step(r, item, f"step {index}", state)
+        except ScenarioError as exc:  # read on: the next steps may be wrong too
+            r.keep(exc)
+            continue
+        steps.append(step)
+        state = step.state
+    if not items:
         raise r.fail(node, "steps must not be empty")
     return tuple(steps)
+
+
+def _step(r: _Reader, item: Node, what: str, state: CallState) -> Step:
+    fields = r.mapping(item, what, STEP_KEYS)
+    if "state" not in fields:
+        raise r.fail(item, f"{what} needs a 'state'")
+    state_node = fields["state"][1]
+    raw_state = r.text(state_node, f"{what} state")
+    try:
+        target = CallState(raw_state)
+    except ValueError:
+        known = ", ".join(s.value for s in CallState if s is not CallState.QUEUED)
+        raise r.fail(state_node, f"{what}: unknown state {raw_state!r} (one of {known})") from None
+    if not can_move(state, target):
+        raise r.fail(state_node, f"{what}: a call cannot go from {state} to {target}")
+    after = r.seconds(fields["after"][1], f"{what} after") if "after" in fields else 0.0
+    answered_by, ended_by = _by(r, fields, target, what)
+    cause = r.text(fields["cause"][1], f"{what} cause") if "cause" in fields else ""
+    return Step(after, target, answered_by, ended_by, cause)
 
 
 def _by(
@@ -215,6 +233,15 @@ def _mix(r: _Reader, node: Node) -> tuple[tuple[str, float], ...]:
     return tuple(entries)
 
 
+def _read(r: _Reader, parse: Callable[[], _T], default: _T) -> _T:
+    """``parse()``, or ``default`` with its error noted: one field's mistake does not hide the next."""
+    try:
+        return parse()
+    except ScenarioError as exc:
+        r.keep(exc)
+        return default
+
+
 def _scenario(r: _Reader, root: Node, text: str) -> Scenario:
     fields = r.mapping(root, "a scenario", TOP_KEYS)
     if "name" not in fields:
@@ -222,33 +249,44 @@ def _scenario(r: _Reader, root: Node, text: str) -> Scenario:
     name_node = fields["name"][1]
     name = r.text(name_node, "name")
     if not NAME.fullmatch(name):
-        raise r.fail(name_node, f"name must be lower-case letters, digits and '-', got {name!r}")
+        r.keep(r.fail(name_node, f"name must be lower-case letters, digits and '-', got {name!r}"))
+
+    def node(key: str) -> Node:
+        return fields[key][1]
+
+    mix: tuple[tuple[str, float], ...] = ()
     if "mix" in fields:
         extra = sorted(set(fields) & {"steps", "input", "price_per_minute", "recording"})
         if extra:
-            raise r.fail(
-                fields[extra[0]][0], f"a mix takes its steps from the scenarios it mixes: drop '{extra[0]}'"
+            r.keep(
+                r.fail(
+                    fields[extra[0]][0],
+                    f"a mix takes its steps from the scenarios it mixes: drop '{extra[0]}'",
+                )
             )
-        mix = _mix(r, fields["mix"][1])
+        mix = _read(r, lambda: _mix(r, node("mix")), ())
         if any(entry == name for entry, _ in mix):
-            raise r.fail(fields["mix"][1], f"a mix cannot include itself ({name!r})")
+            r.keep(r.fail(node("mix"), f"a mix cannot include itself ({name!r})"))
     elif "steps" not in fields:
-        raise r.fail(root, "a scenario needs 'steps' (or a 'mix' of other scenarios)")
-    else:
-        mix = ()
+        r.keep(r.fail(root, "a scenario needs 'steps' (or a 'mix' of other scenarios)"))
+    has = fields.__contains__
     plan = CallPlan(
         scenario=name,
-        steps=_steps(r, fields["steps"][1]) if "steps" in fields else (),
-        presses=_presses(r, fields["input"][1]) if "input" in fields else (),
-        price_per_minute=_price(r, fields["price_per_minute"][1])
-        if "price_per_minute" in fields
+        steps=_read(r, lambda: _steps(r, node("steps")), ()) if has("steps") else (),
+        presses=_read(r, lambda: _presses(r, node("input")), ()) if has("input") else (),
+        price_per_minute=_read(r, lambda: _price(r, node("price_per_minute")), Decimal("0"))
+        if has("price_per_minute")
         else Decimal("0"),
-        recording_seconds=_recording(r, fields["recording"][1]) if "recording" in fields else None,
+        recording_seconds=_read(r, lambda: _recording(r, node("recording")), None)
+        if has("recording")
+        else None,
     )
     return Scenario(
         name=name,
-        description=r.text(fields["description"][1], "description") if "description" in fields else "",
-        numbers=_numbers(r, fields["numbers"][1]) if "numbers" in fields else (),
+        description=_read(r, lambda: r.text(node("description"), "description"), "")
+        if has("description")
+        else "",
+        numbers=_read(r, lambda: _numbers(r, node("numbers")), ()) if has("numbers") else (),
         plan=plan,
         source=r.source,
         text=text,
@@ -264,30 +302,57 @@ def _empty(document: Node | None) -> bool:
     )
 
 
-def parse_scenarios(text: str, source: str = "<text>") -> list[Scenario]:
-    """Every scenario in ``text`` (one per YAML document). Raises :class:`ScenarioError`."""
+def read_scenarios(text: str, source: str = "<text>") -> tuple[list[Scenario], list[ScenarioError]]:
+    """Every scenario in ``text`` (one per YAML document) that reads without a mistake, and every
+    mistake, in the order of the file: a document with one is left out."""
     r = _Reader(source)
     try:
         roots = [node for node in yaml.compose_all(text, Loader=yaml.SafeLoader) if not _empty(node)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = None if mark is None else mark.line + 1
-        raise ScenarioError(source, line, f"not valid YAML: {exc.problem}") from None
+        return [], [ScenarioError(source, line, f"not valid YAML: {exc.problem}")]
     except yaml.YAMLError as exc:
-        raise ScenarioError(source, None, f"not valid YAML: {exc}") from None
+        return [], [ScenarioError(source, None, f"not valid YAML: {exc}")]
     except RecursionError:  # the composer recurses once per level of nesting
-        raise ScenarioError(source, None, "not valid YAML: nested too deeply") from None
+        return [], [ScenarioError(source, None, "not valid YAML: nested too deeply")]
     if not roots:
-        raise ScenarioError(source, None, "no scenario in this file")
-    return [_scenario(r, root, text) for root in roots]
+        return [], [ScenarioError(source, None, "no scenario in this file")]
+    scenarios: list[Scenario] = []
+    for root in roots:
+        before = len(r.errors)
+        try:
+            scenario = _scenario(r, root, text)
+        except ScenarioError as exc:
+            r.keep(exc)
+            continue
+        if len(r.errors) == before:
+            scenarios.append(scenario)
+    return scenarios, sorted(r.errors, key=lambda e: e.line or 0)
 
 
-def load_file(path: Path) -> list[Scenario]:
+def parse_scenarios(text: str, source: str = "<text>") -> list[Scenario]:
+    """Every scenario in ``text`` (one per YAML document). Raises the first :class:`ScenarioError`."""
+    scenarios, errors = read_scenarios(text, source)
+    if errors:
+        raise errors[0]
+    return scenarios
+
+
+def read_file(path: Path) -> tuple[list[Scenario], list[ScenarioError]]:
+    """:func:`read_scenarios` of a file."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(path), None, f"cannot read: {exc}") from None
-    return parse_scenarios(text, str(path))
+        return [], [ScenarioError(str(path), None, f"cannot read: {exc}")]
+    return read_scenarios(text, str(path))
+
+
+def load_file(path: Path) -> list[Scenario]:
+    scenarios, errors = read_file(path)
+    if errors:
+        raise errors[0]
+    return scenarios
 
 
 def scenario_files(directory: Path) -> list[Path]:
@@ -296,25 +361,24 @@ def scenario_files(directory: Path) -> list[Path]:
 
 def load_directory(directory: Path) -> tuple[list[Scenario], list[ScenarioError]]:
     """Every scenario under ``directory``, and every error (so a check can report them all)."""
-    scenarios: list[Scenario] = []
-    errors: list[ScenarioError] = []
     if not directory.is_dir():
         return [], [ScenarioError(str(directory), None, "not a directory")]
+    return load_paths(scenario_files(directory))
+
+
+def load_paths(paths: list[Path]) -> tuple[list[Scenario], list[ScenarioError]]:
+    """Every scenario in these files, and every error in them, a name defined twice included."""
+    scenarios: list[Scenario] = []
+    errors: list[ScenarioError] = []
     seen: dict[str, str] = {}
-    for path in scenario_files(directory):
-        try:
-            for scenario in load_file(path):
-                if scenario.name in seen:
-                    errors.append(
-                        ScenarioError(
-                            str(path),
-                            scenario.line,
-                            f"scenario {scenario.name!r} is also defined in {seen[scenario.name]}",
-                        )
-                    )
-                    continue
-                seen[scenario.name] = str(path)
-                scenarios.append(scenario)
-        except ScenarioError as exc:
-            errors.append(exc)
+    for path in paths:
+        found, wrong = read_file(path)
+        errors.extend(wrong)
+        for scenario in found:
+            if scenario.name in seen:
+                message = f"scenario {scenario.name!r} is also defined in {seen[scenario.name]}"
+                errors.append(ScenarioError(str(path), scenario.line, message))
+                continue
+            seen[scenario.name] = str(path)
+            scenarios.append(scenario)
     return scenarios, errors

@@ -35,6 +35,7 @@ EVENT_RETRY = RetryPolicy(backoff=(5.0, 30.0, 120.0))
 class Apifonica(Provider):
     name = "apifonica"
     title = "Apifonica REST v2"
+    credential_keys = frozenset({"account_sid", "auth_token", "name", "numbers"})
     path_prefixes = ("/v2/",)
     api_description = openapi.DESCRIPTION
     hosts = ("api.apifonica.com",)
@@ -69,6 +70,7 @@ class Apifonica(Provider):
 
     def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Add an account; every field is optional (made up, deterministically with a seed)."""
+        self.check_credential_keys(body)
         ids = self.ctx.credential_ids
         sid = _text(body, "account_sid") or "acc" + ids.uuid()
         token = _text(body, "auth_token") or "aut" + ids.uuid()

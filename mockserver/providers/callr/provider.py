@@ -35,6 +35,7 @@ HASH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 class Callr(Provider):
     name = "callr"
     title = "CALLR JSON-RPC v1.1"
+    credential_keys = frozenset({"login", "password", "name", "cli", "credit"})
     path_prefixes = ("/json-rpc/",)
     hosts = ("api.callr.com",)
 
@@ -114,6 +115,7 @@ class Callr(Provider):
 
     def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Add an account; every field is optional (made up, deterministically with a seed)."""
+        self.check_credential_keys(body)
         ids = self.ctx.credential_ids
         login = _text(body, "login") or self.ctx.faker.user_name() + str(ids.number(10, 99))
         if login in self.state.accounts:

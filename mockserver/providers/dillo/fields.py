@@ -10,6 +10,8 @@ from typing import Any
 from mockserver.core.errors import InvalidParameter, MissingParameter
 
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+#: a CustomerCode, a RequestId: Dillo's ids are GUIDs
+GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 URL = re.compile(r"https?://\S+", re.IGNORECASE)
 KEYS = frozenset("0123456789*#")
 MAX_SECONDS = 3600.0

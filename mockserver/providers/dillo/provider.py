@@ -18,7 +18,7 @@ from mockserver.providers.dillo import callbacks, openapi, snapshot
 from mockserver.providers.dillo.behavior import ChannelRunner
 from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.errors import render_error
-from mockserver.providers.dillo.fields import E164, Hook
+from mockserver.providers.dillo.fields import E164, GUID, Hook
 from mockserver.providers.dillo.graph import ExternalActionSpec, Node
 from mockserver.providers.dillo.models import (
     Customer,
@@ -37,6 +37,7 @@ HEX = "0123456789ABCDEF"
 class Dillo(Provider):
     name = "dillo"
     title = "Dillo send-action voice API"
+    credential_keys = frozenset({"CustomerCode", "ApiKey", "name", "senders"})
     path_prefixes = ("/api/",)
     api_description = openapi.DESCRIPTION
     hosts = ("api.dillo.cloud",)
@@ -67,8 +68,11 @@ class Dillo(Provider):
 
     def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Add a customer; every field is optional (made up, deterministically with a seed)."""
+        self.check_credential_keys(body)
         ids = self.ctx.credential_ids
         code = (_text(body, "CustomerCode") or ids.uuid()).lower()
+        if not GUID.fullmatch(code):  # Dillo's customer codes are GUIDs (docs/providers/dillo.md)
+            raise InvalidParameter(f"CustomerCode must be a GUID, not {code!r}", field="CustomerCode")
         api_key = _text(body, "ApiKey") or ids.token(64, HEX)
         senders = body.get("senders", [])
         if not isinstance(senders, list) or not all(

@@ -6,8 +6,6 @@ tests need a way for "the API" to end a live call (docs/providers/dillo.md).
 
 from __future__ import annotations
 
-import re
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
@@ -19,12 +17,12 @@ from mockserver.core.plan import UnknownScenario
 from mockserver.providers.dillo import audio
 from mockserver.providers.dillo.auth import authenticate
 from mockserver.providers.dillo.envelope import SendActionType, parse_envelope
+from mockserver.providers.dillo.fields import GUID
 from mockserver.providers.dillo.models import Customer, VoiceRequest
 from mockserver.providers.dillo.payload import parse_voice
 from mockserver.providers.dillo.provider import Dillo
 
 SCENARIO_HEADER = "x-mock-scenario"
-GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 NOT_FOUND = "Voice request not found"
 
 

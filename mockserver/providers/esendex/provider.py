@@ -30,6 +30,7 @@ from mockserver.providers.esendex.validation import Refused, notify_request
 class Esendex(Provider):
     name = "esendex"
     title = "Esendex Voice Broadcast (Phone Notify!)"
+    credential_keys = frozenset({"license_key", "name", "incoming_numbers"})
     path_prefixes = ("/notifyws/",)
     hosts = ("ws.esendex.us", "ws.cdyne.com")
 
@@ -58,6 +59,7 @@ class Esendex(Provider):
         """Add a LicenseKey (a GUID made up from the seed unless given), a display name and its
         incoming numbers. For a LicenseKey that exists, ``incoming_numbers`` adds numbers to it (or
         replaces the script and URL of a number it has)."""
+        self.check_credential_keys(body)
         numbers = {n.number: n for n in incoming_numbers(body.get("incoming_numbers"))}
         key = body.get("license_key") or self.ctx.credential_ids.uuid()
         if not isinstance(key, str) or not key.strip() or key.strip() == "0":

@@ -45,6 +45,9 @@ CALLBACK_RETRY = NO_RETRY
 class Routee(Provider):
     name = "routee"
     title = "Routee Voice (connect.routee.net + auth.routee.net)"
+    credential_keys = frozenset(
+        {"applicationId", "applicationSecret", "name", "scopes", "expires_in", "rate_limit", "numbers"}
+    )
     path_prefixes = ("/oauth/", "/voice/", "/recordings/")
     api_description = openapi.DESCRIPTION
     hosts = ("auth.routee.net", "connect.routee.net")
@@ -74,6 +77,7 @@ class Routee(Provider):
     def add_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Add an application, or change one: naming an existing ``applicationId`` updates the fields
         given (e.g. ``{"applicationId": "...", "rate_limit": false}``). Every field is optional."""
+        self.check_credential_keys(body)
         app_id = applications.text(body, "applicationId")
         existing = self.state.applications.get(app_id or "")
         ids = self.ctx.credential_ids
