@@ -18,7 +18,7 @@ def test_serve_refuses_several_workers_and_says_why(args: list[str], env: dict[s
     assert result.exit_code == 2
     assert "mockserver runs in one process" in result.output
     assert "ids would collide" in result.output
-    assert "docs/architecture.md" in result.output
+    assert "one per shard of your accounts" in result.output
 
 
 def test_one_worker_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:

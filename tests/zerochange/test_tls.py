@@ -193,7 +193,8 @@ def test_serve_tls_prints_the_https_url_and_an_https_port_in_use_stops_it(tmp_pa
         )
 
     assert result.returncode != 0
-    assert f"cannot serve HTTPS on 127.0.0.1 port {busy}" in result.stderr
+    assert f"port {busy} on 127.0.0.1 is in use (another mockserver?)" in result.stderr
+    assert "pick another with --https-port" in result.stderr
     assert "mockserver ready" not in result.stdout
 
 
