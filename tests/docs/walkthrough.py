@@ -9,7 +9,8 @@ The conventions :
 - A block that is not a walkthrough step (installing, sudo, docker, a fragment) says so in its info
   string: ```bash no-run.
 - A comment line ``# => TEXT`` shows output: every such line of a block must appear in that block's
-  output, in order. ``…`` in TEXT matches anything (ids, times, the parts left out).
+  output, in order. ``…`` in TEXT matches anything (ids, times, the parts left out). TEXT's leading and
+  trailing spaces are for reading only (a long output wrapped over several indented lines).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class Step:
 
     @property
     def shown(self) -> list[str]:
-        return SHOWN.findall(self.code)
+        return [line.strip() for line in SHOWN.findall(self.code)]
 
 
 def steps(text: str) -> list[Step]:
