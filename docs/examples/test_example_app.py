@@ -1,7 +1,7 @@
 """A small integrator app and its tests against mockserver (docs/pytest.md shows this file as it is).
 
 The app places reminder calls through Apifonica and follows them through status callbacks. Run it with
-``pytest docs/examples/test_example_app.py``: ``pip install mockserver`` brings the ``telephony_mock``
+``pytest docs/examples/test_example_app.py``: installing ``telephony-mockserver`` brings the ``telephony_mock``
 fixture.
 """
 
