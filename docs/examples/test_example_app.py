@@ -1,8 +1,8 @@
 """A small integrator app and its tests against mockserver (docs/pytest.md shows this file as it is).
 
 The app places reminder calls through Apifonica and follows them through status callbacks. Run it with
-``pytest docs/examples/test_example_app.py``: installing ``telephony-mockserver`` brings the ``telephony_mock``
-fixture.
+``pytest docs/examples/test_example_app.py``: installing ``telephony-mockserver`` brings the
+``telephony_mock`` fixture.
 """
 
 from __future__ import annotations
