@@ -24,6 +24,8 @@ from mockserver.server import free_port
 
 @dataclass(frozen=True)
 class Received:
+    """One request the receiver got, as it came (headers lower-cased by the server)."""
+
     method: str
     path: str
     query: dict[str, str]
@@ -32,6 +34,7 @@ class Received:
 
     @property
     def form(self) -> dict[str, str]:
+        """The body read as an HTML form (``a=1&b=2``), blank values kept."""
         return dict(parse_qsl(self.body.decode("utf-8"), keep_blank_values=True))
 
     @property
@@ -42,6 +45,9 @@ class Received:
 
 @dataclass
 class Reply:
+    """How the receiver answers one request: ``body`` may be a function of the request (a controller
+    that answers XML built from the call's fields); ``delay`` plays a slow receiver."""
+
     status: int = 200
     body: str | bytes | Callable[[Received], str] = ""
     content_type: str = "text/plain"
@@ -50,6 +56,13 @@ class Reply:
 
 @dataclass
 class CallbackReceiver:
+    """A real HTTP server (uvicorn in a thread, on a free port) that records every request it gets.
+
+    Point a call's callback or controller at ``receiver.url("/status")``, let the mock send, then
+    ``wait_for(n, "/status")`` (it blocks until n requests arrived, with a timeout: no sleeping). Use it
+    as a context manager, or ``start()``/``stop()``; docs/pytest.md has a runnable example.
+    """
+
     host: str = "127.0.0.1"
     port: int = 0
     received: list[Received] = field(default_factory=list)
@@ -65,6 +78,7 @@ class CallbackReceiver:
         self._thread = threading.Thread(target=self._server.run, name="receiver", daemon=True)
 
     def url(self, path: str = "/") -> str:
+        """The address of ``path`` on this receiver, for a callback or controller URL."""
         return f"http://{self.host}:{self.port}{path}"
 
     def reply(self, path: str, *replies: Reply) -> None:
@@ -89,6 +103,7 @@ class CallbackReceiver:
         return Response(content, reply.status, media_type=reply.content_type)
 
     def requests(self, path: str | None = None) -> list[Received]:
+        """What arrived so far (to ``path``, or anywhere), oldest first."""
         with self._lock:
             return [r for r in self.received if path is None or r.path == path]
 
@@ -106,11 +121,13 @@ class CallbackReceiver:
                 self._changed.wait(left)
 
     def clear(self) -> None:
+        """Forget what arrived and every scripted reply (between tests that share a receiver)."""
         with self._lock:
             self.received.clear()
             self.replies.clear()
 
     def start(self) -> CallbackReceiver:
+        """Serve in a thread; returns once the socket is bound."""
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:
@@ -120,6 +137,7 @@ class CallbackReceiver:
         return self
 
     def stop(self) -> None:
+        """Stop serving (what arrived stays readable)."""
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
