@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import selectors
 import subprocess
 import sys
 import time
@@ -15,34 +14,9 @@ import httpx
 import pytest
 
 from mockserver.server import free_port
+from tests.processes import read_banner, stop
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "mockserver"
-
-
-def read_banner(process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
-    """Returns once the banner's last line is printed (after the socket is bound)."""
-    assert process.stdout is not None
-    fd, out = process.stdout.fileno(), b""
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not (b"control API:" in out and out.endswith(b"\n")):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
-                raise AssertionError(f"no banner within {timeout} s: {out!r}")
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                raise AssertionError(f"exited ({process.wait()}) before its banner: {out!r}")
-            out += chunk
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @contextlib.contextmanager
@@ -89,7 +63,7 @@ def wait_for(log: Path, text: str, timeout: float = 20.0) -> str:
     while text not in (content := log.read_text()):
         if time.monotonic() > deadline:
             raise AssertionError(f"{text!r} not logged within {timeout} s:\n{content}")
-        time.sleep(0.05)  # waiting on a condition (a line in a file), not for time to pass
+        time.sleep(0.05)  # wall-clock ok: waiting on a condition (a line in a file), with a timeout
     return content
 
 

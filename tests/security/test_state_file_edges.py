@@ -48,6 +48,6 @@ def test_autosave_writes_the_state_file_while_the_server_runs(tmp_path: Path) ->
     with MockServer(Settings(clock="virtual", port=0, state_file=path, autosave=0.1)):
         deadline = time.monotonic() + 10
         while not path.exists() and time.monotonic() < deadline:
-            time.sleep(0.02)  # waiting on a condition (the file), with a timeout
+            time.sleep(0.02)  # wall-clock ok: waiting on a condition (the file), with a timeout
         assert path.exists()
         assert json.loads(path.read_text())["version"] == 1
