@@ -3,9 +3,10 @@
 The conventions :
 
 - Every fenced ```bash block of a page is a walkthrough step. The page's steps run in order in ONE bash
-  session, in a fresh empty directory, with ``PORT`` set to a free port and the checkout's ``.venv/bin``
-  first on ``PATH``; the page starts its own server (``mockserver serve ... --port ${PORT:-8080} &``)
-  and the harness kills the whole session afterwards. Nothing in the page is rewritten.
+  session, in a fresh empty directory, with ``PORT`` (and ``RT_PORT``) set to free ports and the
+  checkout's ``.venv/bin`` first on ``PATH``; the page starts its own server
+  (``mockserver serve ... --port ${PORT:-8080} &``) and the harness kills the whole session afterwards.
+  Nothing in the page is rewritten.
 - A block that is not a walkthrough step (installing, sudo, docker, a fragment) says so in its info
   string: ```bash no-run.
 - A comment line ``# => TEXT`` shows output: every such line of a block must appear in that block's
@@ -22,6 +23,8 @@ import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from mockserver.server import free_port
 
 FENCE = re.compile(r"^```bash([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SHOWN = re.compile(r"^\s*# => ?(.*)$", re.MULTILINE)
@@ -59,7 +62,13 @@ def run(page_steps: list[Step], cwd: Path, port: int, bin_dir: Path, timeout: fl
     script = "set -eo pipefail\n"
     for step in page_steps:
         script += f"echo {MARK}\n{step.code}\n"
-    env = {**os.environ, "PORT": str(port), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    # RT_PORT: the CALLR page's own Real-Time app server, so two runs on one machine do not collide
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "RT_PORT": str(free_port()),
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+    }
     env.pop("VIRTUAL_ENV", None)
     log = cwd / ".walkthrough.log"  # a file, not a pipe: the page's background server keeps a pipe open
     with log.open("w") as sink:
