@@ -7,6 +7,7 @@ key and what is allowed; ``scenarios check`` reports every error; ``--help`` exp
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from mockserver.cli import main
+from mockserver.providers import REGISTRY, load
 from mockserver.server import free_port
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "mockserver"
@@ -199,3 +201,13 @@ def every_option() -> list[tuple[str, click.Option]]:
 def test_every_option_has_help_a_pip_user_can_follow(command: str, option: click.Option) -> None:
     assert option.help, f"{command} {option.opts} has no help"
     assert "docs/" not in option.help  # a repository path: a pip user has no docs/ folder
+
+
+def test_the_control_api_docs_list_each_providers_credential_keys() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "control-api.md").read_text()
+    documented = {
+        row[0]: set(re.findall(r"`([A-Za-z_]+)`", row[1]))
+        for row in (line.strip("| ").split(" | ") for line in text.splitlines() if line.startswith("| "))
+        if len(row) == 2 and row[0] in REGISTRY
+    }
+    assert documented == {name: set(load(name).credential_keys) for name in REGISTRY}
