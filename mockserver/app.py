@@ -30,7 +30,6 @@ from mockserver.control.openapi import openapi_routes
 from mockserver.control.responses import ControlJSON
 from mockserver.control.routes import control_routes
 from mockserver.control.schemas import error_json
-from mockserver.control.timeline import Timeline
 from mockserver.core.backend import CallBackend
 from mockserver.core.calls import Call
 from mockserver.core.clock import Clock, ClockMode, Scheduler, make_clock
@@ -41,6 +40,7 @@ from mockserver.core.journal import Journal
 from mockserver.gate import PrefixGate
 from mockserver.providers import REGISTRY, load
 from mockserver.providers.base import Provider, ProviderContext
+from mockserver.records.timeline import Timeline
 from mockserver.scenario.book import ScenarioBook
 from mockserver.scenario.loader import load_directory
 from mockserver.security.guard import ControlGuard, is_loopback

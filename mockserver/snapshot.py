@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mockserver.callbacks.model import Attempt, Delivery, OutboundRequest
-from mockserver.control.sink import Sink, parse_reply
 from mockserver.core.backend import Pending
 from mockserver.core.calls import Call
 from mockserver.core.clock import VirtualClock
@@ -45,6 +44,7 @@ from mockserver.core.serialize import (
     random_to_data,
     time_to_data,
 )
+from mockserver.records.sink import Sink, parse_reply
 from mockserver.scenario.loader import parse_scenarios
 from mockserver.scenario.model import Scenario, ScenarioError
 
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from mockserver.state import AppState
 
 VERSION = 1
-#: The source of a scenario added through ``PUT /_mock/scenarios/{name}`` (see control/routes.py).
+#: The source of a scenario added through ``PUT /_mock/scenarios/{name}`` (see control/handlers/scenarios.py).
 RUNTIME_SOURCE = "PUT /_mock/scenarios/"
 
 __all__ = [

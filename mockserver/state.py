@@ -11,14 +11,14 @@ from faker import Faker
 
 from mockserver import snapshot
 from mockserver.callbacks.dispatcher import Dispatcher
-from mockserver.control.sink import Sinks
-from mockserver.control.timeline import Timeline
 from mockserver.core.backend import CallBackend
 from mockserver.core.clock import Scheduler, VirtualClock
 from mockserver.core.faults import FaultBook
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import Journal
 from mockserver.providers.base import Provider
+from mockserver.records.sink import Sinks
+from mockserver.records.timeline import Timeline
 from mockserver.scenario.book import ScenarioBook
 from mockserver.settings import Settings
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.callbacks.model import DeliveryState
-from mockserver.control.routes import ANY_METHOD, MAX_ADVANCE, MAX_WAIT
+from mockserver.control.handlers.callbacks import MAX_WAIT
+from mockserver.control.handlers.clock import MAX_ADVANCE
+from mockserver.control.handlers.sinks import ANY_METHOD
 from mockserver.core.calls import AnsweredBy, CallState, Direction, Party
 from mockserver.core.clock import ClockMode
 from mockserver.core.faults import CALLBACK_FIELDS, INBOUND_FIELDS

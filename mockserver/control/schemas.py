@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from mockserver.core.calls import Call
+from mockserver.records.stamp import iso as iso
 
 PRICE_PLACES = Decimal("0.000001")
-
-
-def iso(at: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a ``Z``, e.g. ``2026-01-01T09:00:07Z``."""
-    if at is None:
-        return None
-    return at.isoformat().replace("+00:00", "Z")
 
 
 def call_json(call: Call) -> dict[str, Any]:

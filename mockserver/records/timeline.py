@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.callbacks.model import Attempt, Delivery
-from mockserver.control.schemas import iso
 from mockserver.core.backend import CallUpdate, UpdateKind
 from mockserver.core.calls import Transition
 from mockserver.core.journal import JournalEntry
+from mockserver.records.stamp import iso
 
 #: A row kept as a tuple: its renderer first, then what it renders (see :meth:`Timeline.entries`).
 Row = tuple[Any, ...]

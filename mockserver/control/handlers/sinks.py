@@ -2,12 +2,12 @@
 
 Any request to ``/_mock/sink/{name}`` (any method, any sub-path) is recorded and answered with the sink's
 configured reply (default: 200 with an empty body — for Apifonica, "carry on"). ``PUT
-/_mock/sink/{name}/reply`` sets the reply, e.g. a controller XML document or a 500.
+/_mock/sink/{name}/reply`` sets the reply, e.g. a controller XML document or a 500. The records
+themselves live in mockserver/records/sink.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -15,43 +15,33 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mockserver.control.handlers.common import ControlError, json_object, state_of
 from mockserver.control.schemas import iso
+from mockserver.records.sink import Sink, SinkReply, parse_reply
 
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 BODY_KEPT = 64 * 1024  # bytes of a body kept per request (``--sink-body-kept``)
 
 
-@dataclass(frozen=True)
-class SinkReply:
-    status: int = 200
-    body: str = ""
-    content_type: str = "text/plain"
+async def sink_receive(request: Request) -> Response:
+    state = state_of(request)
+    entry = await received(request, state.clock.now(), state.settings.sink_body_kept)
+    return reply_response(state.sinks.record(request.path_params["name"], entry))
 
 
-@dataclass
-class Sink:
-    reply: SinkReply = field(default_factory=SinkReply)
-    requests: list[dict[str, Any]] = field(default_factory=list)
+async def sink_requests(request: Request) -> Response:
+    name = request.path_params["name"]
+    return sink_listing(name, state_of(request).sinks.get(name))
 
 
-class Sinks:
-    def __init__(self, limit: int = 10_000) -> None:
-        self.limit = limit
-        self._sinks: dict[str, Sink] = {}
-
-    def get(self, name: str) -> Sink:
-        return self._sinks.setdefault(name, Sink())
-
-    def record(self, name: str, entry: dict[str, Any]) -> SinkReply:
-        sink = self.get(name)
-        sink.requests.append(entry)
-        del sink.requests[: -self.limit]
-        return sink.reply
-
-    def clear(self) -> None:
-        self._sinks.clear()
-
-    def items(self) -> list[tuple[str, Sink]]:
-        return list(self._sinks.items())
+async def sink_set_reply(request: Request) -> Response:
+    name = request.path_params["name"]
+    target = state_of(request).sinks.get(name)
+    try:
+        target.reply = parse_reply(await json_object(request))
+    except ValueError as exc:
+        raise ControlError(400, "invalid_reply", str(exc)) from None
+    return sink_listing(name, target)
 
 
 async def received(request: Request, at: datetime, kept: int = BODY_KEPT) -> dict[str, Any]:
@@ -79,17 +69,6 @@ async def received(request: Request, at: datetime, kept: int = BODY_KEPT) -> dic
 
 def reply_response(reply: SinkReply) -> Response:
     return Response(reply.body, reply.status, media_type=reply.content_type)
-
-
-def parse_reply(body: dict[str, Any]) -> SinkReply:
-    status = body.get("status", 200)
-    text = body.get("body", "")
-    content_type = body.get("content_type", "text/plain")
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise ValueError("status must be an HTTP status code (100-599)")
-    if not isinstance(text, str) or not isinstance(content_type, str):
-        raise ValueError("body and content_type must be strings")
-    return SinkReply(status, text, content_type)
 
 
 def sink_json(name: str, sink: Sink) -> dict[str, Any]:
