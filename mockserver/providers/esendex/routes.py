@@ -45,6 +45,19 @@ class AnyCaseRoute(Route):
 
 def build_routes(api: Esendex) -> list[BaseRoute]:
     service = Service(api)
+    queries: dict[bytes, dict[str, str]] = {}  # raw query string → its fields, as dict(query_params)
+
+    def query_fields(request: Request) -> dict[str, str]:
+        """The HTTP GET binding's fields: parsed once per query string (a client polling
+        GetQueueIDStatus sends the same one each time), a fresh copy for every request."""
+        raw: bytes = request.scope.get("query_string", b"")
+        found = queries.get(raw)
+        if found is None:
+            found = dict(request.query_params)
+            if len(queries) >= 1024:
+                del queries[next(iter(queries))]
+            queries[raw] = found
+        return dict(found)
 
     def reply(binding: str, op: Operation, value: Any, render: Callable[[], str]) -> bytes:
         """A notify's status as bytes, from the cache while the status is the same value: a
@@ -96,7 +109,7 @@ def build_routes(api: Esendex) -> list[BaseRoute]:
         if op.name == "NotifyMultiplePhoneAdvanced":
             raise BadArgument(f"{op.name} takes an array of AdvancedNotifyRequest: call it over SOAP.")
         if request.method == "GET":
-            fields = dict(request.query_params)
+            fields = query_fields(request)
         else:
             content_type = request.headers.get("content-type", "")
             if not content_type.lower().startswith(FORM):
