@@ -24,7 +24,8 @@ def test_a_remembered_query_follows_its_notify(notify: Any, http: Any, control: 
     for step in (0, 10, 1):
         control.advance(step)
         a, b = read(f"QueueID={first}"), read(f"QueueID={second}")
-        assert f"<QueueID>{first}</QueueID>" in a and f"<QueueID>{second}</QueueID>" in b
+        assert f"<QueueID>{first}</QueueID>" in a
+        assert f"<QueueID>{second}</QueueID>" in b
         assert read(f"QueueID={first}") == a
         assert read(f"QueueID={second}&QueueID={first}") == a  # the last value counts
         replies.append(a)
