@@ -30,3 +30,18 @@ def test_a_remembered_query_follows_its_notify(notify: Any, http: Any, control: 
         assert read(f"QueueID={second}&QueueID={first}") == a  # the last value counts
         replies.append(a)
     assert len(set(replies)) == len(replies)  # each step changed the reply: the reads saw it
+
+
+def test_a_cancel_shows_at_once(notify: Any, http: Any, control: Any) -> None:
+    """A cancel changes the notify in place, at the same instant and with no call: the next poll sees it."""
+    scheduled = "<UTCScheduledDateTime>2026-01-01T10:00:00Z</UTCScheduledDateTime>"
+    body = f"<PhoneNumberToDial>5550000007</PhoneNumberToDial><TextToSay>hi</TextToSay>{scheduled}"
+    queue_id = notify.advanced(body)["QueueID"]
+
+    def code() -> str:
+        reply = http.get(f"{SERVICE}/GetQueueIDStatus", params={"QueueID": queue_id}).text
+        return reply.split("<ResponseCode>")[1].split("<")[0]
+
+    assert code() == code() == "0"
+    assert "true" in notify.post("CancelNotify", QueueID=queue_id).text
+    assert code() == "22"
