@@ -11,6 +11,7 @@ PARTIAL (wrong method → 405) rules as Starlette's router, so what answers a re
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette._utils import get_route_path  # what Starlette's own routes match against
@@ -29,22 +30,39 @@ def literal_prefix(route: BaseRoute) -> str | None:
     return None
 
 
+def case_sensitive(route: BaseRoute) -> bool:
+    """A Route or Mount whose path regex matches case-sensitively: its literal prefix can be tested
+    on the path as sent, without lower-casing the path first."""
+    if not isinstance(route, Route | Mount):
+        return False
+    return not route.path_regex.flags & re.IGNORECASE and route.path == route.path.lower()
+
+
 class PrefixGate(BaseRoute):
     def __init__(self, routes: list[BaseRoute]) -> None:
         self.routes = list(routes)
         # A route of unknown shape has the prefix "": every path may reach it, nothing it answers is lost.
-        self._table = [(literal_prefix(route) or "", route) for route in self.routes]
-        self.prefixes = tuple({prefix for prefix, _ in self._table})
+        # Each entry: (prefix, whether it is tested on the lower-cased path, route).
+        self._table = [
+            (literal_prefix(route) or "", not case_sensitive(route), route) for route in self.routes
+        ]
+        self.prefixes = tuple({prefix for prefix, _, _ in self._table})
+        # Case-sensitive routes' prefixes test the path as sent; only when a table has routes of the other
+        # kind does a path get lower-cased (one str.lower per request that reaches such a table).
+        self._exact = tuple({prefix for prefix, folded, _ in self._table if not folded})
+        self._folded = tuple({prefix for prefix, folded, _ in self._table if folded})
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http":
             return Match.NONE, {}
-        path = get_route_path(scope).lower()
-        if not path.startswith(self.prefixes):
+        path = get_route_path(scope)
+        exact = path.startswith(self._exact)
+        lower = path.lower() if self._folded else path
+        if not exact and not (self._folded and lower.startswith(self._folded)):
             return Match.NONE, {}
         partial: tuple[BaseRoute, Scope] | None = None
-        for prefix, route in self._table:
-            if not path.startswith(prefix):
+        for prefix, folded, route in self._table:
+            if not (lower if folded else path).startswith(prefix):
                 continue
             match, child = route.matches(scope)
             if match is Match.FULL:

@@ -29,6 +29,7 @@ from mockserver.providers.apifonica.render import (
     silent_wav,
 )
 from mockserver.providers.apifonica.vocabulary import STATUS, parse_events
+from mockserver.providers.base import RenderCache
 
 SCENARIO_HEADER = "x-mock-scenario"
 PAGING = frozenset({"limit", "next", "prev", "offset"})
@@ -57,6 +58,27 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
 
     def render_call(call: Call, info: CallInfo) -> dict[str, Any]:
         return call_json(call, info, api.parent_of(call))
+
+    bodies = RenderCache()  # GET call bodies by value: a client polls a call far more often than it changes
+
+    def call_body(call: Call, info: CallInfo) -> bytes:
+        """The call GET's JSON bytes, rendered again only when one of :func:`call_json`'s inputs changed:
+        the call (frozen, replaced on each change), its parent, and the CallInfo's fields by value (a
+        CallInfo is mutable: ``modified`` and the controller change in place)."""
+        parent = api.parent_of(call)
+        key = (
+            call,
+            parent,
+            info.account_sid,
+            info.number_sid,
+            info.controller,
+            info.method,
+            info.timeout,
+            info.tag,
+            info.channel,
+            info.modified,
+        )
+        return bodies.body(call.id, key, lambda: bytes(JSONResponse(call_json(call, info, parent)).body))
 
     def page_link(request: Request, limit: int, cursor: str, offset: int) -> str:
         """A link to another page that keeps the request's filters (only the paging changes)."""
@@ -215,7 +237,7 @@ def build_routes(api: Apifonica) -> list[BaseRoute]:
     async def get_call(request: Request) -> Response:
         account = auth(request)
         call, info = own_call(account, request.path_params["call"])
-        return JSONResponse(render_call(call, info))
+        return Response(call_body(call, info), media_type="application/json")
 
     async def list_calls(request: Request) -> Response:
         account = auth(request)

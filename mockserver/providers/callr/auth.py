@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,12 +59,22 @@ def authenticate(headers: Headers, state: CallrState, now: datetime) -> Caller:
     return caller if login_as is None else act_as(caller, login_as, state)
 
 
-def basic(credentials: str, state: CallrState) -> Account:
+@functools.lru_cache(maxsize=256)
+def decode_basic(credentials: str) -> tuple[str, str, str] | None:
+    """``base64(login:password)`` → its three parts (None when malformed); cached, as a client sends
+    the same header on every request."""
     try:
         decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise refused("malformed Basic credentials") from None
-    login, sep, password = decoded.partition(":")
+        return None
+    return decoded.partition(":")
+
+
+def basic(credentials: str, state: CallrState) -> Account:
+    parts = decode_basic(credentials)
+    if parts is None:
+        raise refused("malformed Basic credentials")
+    login, sep, password = parts
     account = state.accounts.get(login)
     if not sep or account is None or account.password != password:
         raise refused("invalid login or password")

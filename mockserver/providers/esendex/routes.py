@@ -45,6 +45,19 @@ class AnyCaseRoute(Route):
 
 def build_routes(api: Esendex) -> list[BaseRoute]:
     service = Service(api)
+    queries: dict[bytes, dict[str, str]] = {}  # raw query string → its fields, as dict(query_params)
+
+    def query_fields(request: Request) -> dict[str, str]:
+        """The HTTP GET binding's fields: parsed once per query string (a client polling
+        GetQueueIDStatus sends the same one each time), a fresh copy for every request."""
+        raw: bytes = request.scope.get("query_string", b"")
+        found = queries.get(raw)
+        if found is None:
+            found = dict(request.query_params)
+            if len(queries) >= 1024:
+                del queries[next(iter(queries))]
+            queries[raw] = found
+        return dict(found)
 
     def reply(binding: str, op: Operation, value: Any, render: Callable[[], str]) -> bytes:
         """A notify's status as bytes, from the cache while the status is the same value: a
@@ -96,7 +109,7 @@ def build_routes(api: Esendex) -> list[BaseRoute]:
         if op.name == "NotifyMultiplePhoneAdvanced":
             raise BadArgument(f"{op.name} takes an array of AdvancedNotifyRequest: call it over SOAP.")
         if request.method == "GET":
-            fields = dict(request.query_params)
+            fields = query_fields(request)
         else:
             content_type = request.headers.get("content-type", "")
             if not content_type.lower().startswith(FORM):
@@ -105,8 +118,38 @@ def build_routes(api: Esendex) -> list[BaseRoute]:
                 )
             body = (await request.body()).decode("utf-8", errors="replace")
             fields = dict(parse_qsl(body, keep_blank_values=True))
-        result = service.run(op, bind_form(op, fields))
+        args = bind_form(op, fields)
+        if op.name == "GetQueueIDStatus":
+            return Response(queue_status(op, args), media_type=XML)
+        result = service.run(op, args)
         return Response(reply("form", op, result, lambda: document(op, result)), media_type=XML)
+
+    def queue_status(op: Operation, args: Any) -> bytes:
+        """GetQueueIDStatus, the read clients poll: its reply is kept with every input
+        status.notify_status reads (the notify's fields by value, its last call, and the clock while
+        that call is live, as its duration grows), so a poll between two changes neither works the
+        status out again nor renders it. In the provider's cache (``api.bodies``), so a reset clears it."""
+        queue_id = args.get("QueueID") or 0
+        notify = api.state.notifies.get(queue_id)
+        if notify is None:
+            result = service.run(op, args)
+            return document(op, result).encode()
+        last = notify.last_call_id
+        call = None if last is None else api.ctx.backend.get(last)
+        key = (
+            notify,
+            notify.request.demo,
+            notify.cancelled,
+            notify.transferred,
+            notify.incoming,
+            notify.pending,
+            tuple(notify.attempts),
+            call,
+            api.ctx.now() if call is not None and call.live else None,
+        )
+        return api.bodies.body(
+            f"form {op.name} {queue_id}", key, lambda: document(op, service.run(op, args)).encode()
+        )
 
     async def unknown(request: Request) -> Response:
         if request.url.path.lower().rstrip("/").endswith(SERVICE):

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from mockserver.core.backend import PlaceCall
 from mockserver.core.calls import Call, Party
 from mockserver.core.plan import UnknownScenario
+from mockserver.providers.base import RenderCache
 from mockserver.providers.routee import params, search
 from mockserver.providers.routee.audio import silence
 from mockserver.providers.routee.auth import authenticate, basic_application, issue_token, token_parameters
@@ -41,8 +42,23 @@ def build_routes(api: Routee) -> list[BaseRoute]:
     state = api.state
     backend = api.ctx.backend
 
+    origins: dict[tuple[str, bytes | None], str] = {}  # scheme + Host header → base URL, as request.url
+
+    def origin(request: Request) -> str:
+        """``scheme://netloc`` of the request, worked out once per scheme and Host header (building
+        ``request.url`` costs more than the rest of a tracking read; clients send one Host)."""
+        scope = request.scope
+        host = next((value for key, value in scope["headers"] if key == b"host"), None)
+        key = (scope.get("scheme", "http"), host)
+        found = origins.get(key)
+        if found is None or host is None:
+            found = f"{request.url.scheme}://{request.url.netloc}"
+            if host is not None and len(origins) < 64:
+                origins[key] = found
+        return found
+
     def auth(request: Request) -> Token:
-        api.base_url = f"{request.url.scheme}://{request.url.netloc}"
+        api.base_url = origin(request)
         return authenticate(request, state, api.ctx.now())
 
     def own_conversation(token: Token, tracking_id: str) -> Conversation:
@@ -122,11 +138,39 @@ def build_routes(api: Routee) -> list[BaseRoute]:
         return JSONResponse(conversation_json(conversation))
 
     # -- tracking --------------------------------------------------------------------------------
+    tracking_bodies = RenderCache()  # a client polls a conversation far more often than it changes
+
     async def conversation_tracking(request: Request) -> Response:
         conversation = own_conversation(auth(request), request.path_params["id"])
-        page, size = params.page(request)
-        rows = [leg_json(call, leg) for call, leg in legs(conversation)]
-        return JSONResponse(page_json(rows, page, size))
+        page, size = (0, 20) if not request.scope.get("query_string") else params.page(request)
+        found = legs(conversation)
+        # Every input of leg_json by value: each call (frozen, replaced on change) and the leg's fields
+        # (a Leg is mutable: tones and recordings are added in place); the page asked for.
+        key = (
+            page,
+            size,
+            tuple(
+                (
+                    call,
+                    leg.message_id,
+                    leg.conversation_id,
+                    leg.to.value,
+                    leg.to.kind,
+                    leg.from_,
+                    leg.direction,
+                    leg.collected_tones,
+                    tuple(leg.recordings),
+                )
+                for call, leg in found
+            ),
+        )
+
+        def render() -> bytes:
+            rows = [leg_json(call, leg) for call, leg in found]
+            return bytes(JSONResponse(page_json(rows, page, size)).body)
+
+        body = tracking_bodies.body(conversation.tracking_id, key, render)
+        return Response(body, media_type="application/json")
 
     async def message_tracking(request: Request) -> Response:
         token_ = auth(request)
