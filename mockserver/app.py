@@ -405,6 +405,8 @@ def render_http_error(
 
 
 def _forget(state: AppState, call: Call) -> None:
+    """An evicted call takes its finished deliveries and its provider's records with it."""
+    state.dispatcher.forget_call(call.id)
     provider = state.providers.get(call.provider)
     if provider is not None:
         provider.forget_call(call)

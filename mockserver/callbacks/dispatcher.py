@@ -115,7 +115,8 @@ class Dispatcher:
         self._deliveries: dict[str, Delivery] = {}  # by id, in submission order
         self._by_call: dict[str, dict[str, Delivery]] = {}
         self._pending: dict[str, Delivery] = {}  # not done yet
-        self._finished: deque[Delivery] = deque()  # done, oldest first: what retention drops
+        # done, oldest first: what retention drops (a dict, so a call's go in O(1) when it is evicted)
+        self._finished: dict[str, Delivery] = {}
         self._rewrites: dict[str, Rewrite | None] = {}
         self._origins: dict[str, _Origin] = {}  # only origins with work queued or in flight
         self._blocked: dict[str, None] = {}  # origins waiting for a global place (an ordered set)
@@ -327,16 +328,17 @@ class Dispatcher:
         self._pending.pop(delivery.id, None)
         self._rewrites.pop(delivery.id, None)
         delivery.trim_body()
-        self._finished.append(delivery)
+        self._finished.pop(delivery.id, None)
+        self._finished[delivery.id] = delivery
         self._evict()
 
     def _evict(self) -> None:
         """Drop the oldest finished deliveries beyond the retention cap."""
         while len(self._finished) > self.retention:
-            delivery = self._finished.popleft()
+            delivery = self._finished.pop(next(iter(self._finished)))
             if delivery.state is not DeliveryState.DONE:  # being resent: keep it, drop the next one
-                self._finished.append(delivery)
-                if all(d.state is not DeliveryState.DONE for d in self._finished):
+                self._finished[delivery.id] = delivery
+                if all(d.state is not DeliveryState.DONE for d in self._finished.values()):
                     return
                 continue
             self._forget(delivery)
@@ -355,9 +357,7 @@ class Dispatcher:
         gone = [d for d in self._by_call.get(call_id, {}).values() if d.state is DeliveryState.DONE]
         for delivery in gone:
             self._forget(delivery)
-        if gone:
-            dropped = {d.id for d in gone}
-            self._finished = deque(d for d in self._finished if d.id not in dropped)
+            self._finished.pop(delivery.id, None)
         return len(gone)
 
     def _recorded(self, delivery: Delivery, attempt: Attempt) -> None:
@@ -451,7 +451,7 @@ class Dispatcher:
             self._deliveries[delivery.id] = delivery
             if delivery.request.call_id is not None:
                 self._by_call.setdefault(delivery.request.call_id, {})[delivery.id] = delivery
-            self._finished.append(delivery)
+            self._finished[delivery.id] = delivery
         self._evict()
         self._seq = itertools.count(max((d.seq for d in deliveries), default=0) + 1)
 

@@ -76,6 +76,9 @@ class RenderCache:
     def clear(self) -> None:
         self._bodies.clear()
 
+    def forget(self, call_id: str) -> None:
+        self._bodies.pop(call_id, None)
+
     def __len__(self) -> int:
         return len(self._bodies)
 
@@ -260,4 +263,6 @@ class Provider:
 
     def forget_call(self, call: Call) -> None:
         """``call`` (finished) was evicted by the retention cap (``--max-calls``): drop what this
-        provider keeps for it, so a long-lived server stays flat. The default keeps everything."""
+        provider keeps for it, so a long-lived server stays flat (a read of it then answers the
+        provider's own "not found"). The default keeps everything; tests/providers/test_retention.py
+        checks that each provider keeps nothing per evicted call."""

@@ -93,6 +93,11 @@ class Apifonica(Provider):
         self.state.reset()
         self.flows.reset()
 
+    def forget_call(self, call: Call) -> None:
+        self.state.calls.pop(call.id, None)
+        self.flows.flows.pop(call.id, None)
+        self.flows.legs.pop(call.id, None)
+
     # -- snapshots -------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -286,6 +286,17 @@ class CallrState:
         account = self.accounts.get(login)
         start = account.credit if account is not None else STARTING_CREDIT
         return start - calls - other - texts
+
+    def forget_cdr(self, login: str, callid: int) -> None:
+        """Drop a call's CDR (oldest first: calls are evicted in the order they ended), keeping the
+        credit it took."""
+        for index, cdr in enumerate(self.cdrs):
+            if cdr.login == login and cdr.record.get("callid") == callid:
+                del self.cdrs[index]
+                account = self.accounts.get(login)
+                if account is not None:
+                    self.accounts[login] = replace(account, credit=account.credit - cdr.debit)
+                return
 
     def did_by_number(self, number: str) -> Did | None:
         digits = number.lstrip("+")

@@ -136,6 +136,18 @@ class Callr(Provider):
         self.state.reset()
         self.realtime.reset()
 
+    def forget_call(self, call: Call) -> None:
+        """The call's CALLR facts, its request hash and its CDR go with it; what the CDR took off the
+        credit stays taken (folded into the account's starting credit). Media-library recordings stay:
+        they are the account's files, not the call's."""
+        info = self.state.calls.pop(call.id, None)
+        self.realtime.sessions.pop(call.id, None)
+        if info is None:
+            return
+        if info.request_hash is not None and self.state.requests.get(info.request_hash) == call.id:
+            del self.state.requests[info.request_hash]
+        self.state.forget_cdr(info.login, info.callid)
+
     # -- snapshots -------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         """Accounts, keys, sessions, apps, DIDs, calls' CALLR facts, CDRs, SMS, media, webhooks and

@@ -90,6 +90,16 @@ class Dillo(Provider):
         self.bodies.clear()
         self.runner.reset()
 
+    def forget_call(self, call: Call) -> None:
+        """The voice request (its nodes, recordings, digits) and the send actions its nodes fired go
+        with the call; a Dial leg's link to its A leg too."""
+        request = self.state.requests.pop(call.id, None)
+        if request is not None:
+            for external in request.external:
+                self.state.send_actions.pop(external.send_action_id, None)
+        self.state.legs.pop(call.id, None)
+        self.bodies.forget(call.id)
+
     # -- snapshots -------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         return snapshot.dump(self.state)

@@ -137,7 +137,7 @@ class Esendex(Provider):
 
     def status(self, notify: Notify) -> NotifyStatus:
         last = notify.last_call_id
-        call = None if last is None else self.ctx.backend.get(last)
+        call = None if last is None else self.ctx.backend.store.get(last)  # None: evicted, retry to come
         return notify_status(notify, call, self.ctx.now())
 
     def cancel(self, notify: Notify) -> bool:
@@ -179,7 +179,7 @@ class Esendex(Provider):
         if not is_postable(notify.status_url):
             return
         last = notify.last_call_id
-        call = None if last is None else self.ctx.backend.get(last)
+        call = None if last is None else self.ctx.backend.store.get(last)  # None: evicted, retry to come
         status = notify_status(notify, call, self.ctx.now())
         if only_if_changed and status.code == notify.posted_code:
             return
@@ -191,6 +191,14 @@ class Esendex(Provider):
         self.bodies.clear()
         self.runner.reset()
         self.dialer.reset()
+
+    def forget_call(self, call: Call) -> None:
+        """The QueueID goes with its last attempt, unless a retry of it is still to be dialled."""
+        queue_id = self.state.by_call.pop(call.id, None)
+        notify = None if queue_id is None else self.state.notifies.get(queue_id)
+        if notify is None or notify.pending or any(a in self.state.by_call for a in notify.attempts):
+            return
+        del self.state.notifies[notify.queue_id]
 
     # -- inbound calls ---------------------------------------------------------------------------
     def start_inbound(self, from_: str, to: str, scenario: str | None) -> Call:

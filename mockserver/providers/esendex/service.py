@@ -183,9 +183,10 @@ class Service:
         notify = self.api.notify_for(args.get("QueueID") or 0, (args.get("LicenseKey") or "").strip())
         last = None if notify is None else notify.last_call_id
         backend = self.api.ctx.backend
-        if last is None or not backend.get(last).live:
+        call = None if last is None else backend.store.get(last)
+        if call is None or not call.live:
             return False
-        backend.hangup(last, Party.API, "MockHangUp")
+        backend.hangup(call.id, Party.API, "MockHangUp")
         return True
 
     # -- sound files -----------------------------------------------------------------------------

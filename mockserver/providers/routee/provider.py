@@ -103,6 +103,12 @@ class Routee(Provider):
         self.executor.reset()
         self.live.reset()
 
+    def forget_call(self, call: Call) -> None:
+        """The leg goes with its call; the conversation with its last leg."""
+        leg = self.state.legs.pop(call.id, None)
+        if leg is not None and not self.state.legs_of(leg.conversation_id):
+            self.state.conversations.pop(leg.conversation_id, None)
+
     # -- snapshots -------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         return snapshot.dump(self.state)

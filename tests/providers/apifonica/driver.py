@@ -49,6 +49,10 @@ class Driver:
         response = self.http.post(f"/v2/accounts/{self.acc}/calls/{ref}", json={"status": "completed"})
         assert response.status_code == 201, response.text
 
+    def read(self, ref: str) -> httpx.Response:
+        """The raw status read of a call (tests/providers/test_retention.py)."""
+        return self.http.get(f"/v2/accounts/{self.acc}/calls/{ref}")
+
     def unknown(self) -> httpx.Response:
         return self.http.get(f"/v2/accounts/{self.acc}/calls/cal00000000-0000-4000-8000-000000000000")
 

@@ -66,6 +66,10 @@ class Driver:
         )
         assert self.result("calls.hangup", callid) is True
 
+    def read(self, ref: str) -> httpx.Response:
+        """The raw status read of a call (tests/providers/test_retention.py)."""
+        return self.rpc("calls.get_status_1", ref)
+
     def unknown(self) -> httpx.Response:
         return self.rpc("calls.get_status_1", "ZZZZZZZZ")
 

@@ -54,6 +54,10 @@ class Driver:
         response = self.http.post(f"/api/sendaction/voice/{ref}/mock-hangup")
         assert response.status_code == 200, response.text
 
+    def read(self, ref: str) -> httpx.Response:
+        """The raw status read of a call (tests/providers/test_retention.py)."""
+        return self.http.get(f"/api/sendaction/voice/{ref}")
+
     def unknown(self) -> httpx.Response:
         return self.http.get("/api/sendaction/voice/00000000-0000-4000-8000-000000000000")
 

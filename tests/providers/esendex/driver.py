@@ -63,6 +63,10 @@ class Driver:
         assert response.status_code == 200, response.text
         assert "true" in response.text, response.text
 
+    def read(self, ref: str) -> httpx.Response:
+        """The raw status read of a call (tests/providers/test_retention.py)."""
+        return self.http.get(f"{SERVICE}/GetQueueIDStatus", params={"QueueID": ref})
+
     def unknown(self) -> httpx.Response:
         return self.http.get(f"{SERVICE}/GetQueueIDStatus", params={"QueueID": "1"})
 

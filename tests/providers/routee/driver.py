@@ -71,6 +71,10 @@ class Driver:
         response = self.http.delete(f"/voice/conversation/{ref}")
         assert response.status_code == 200, response.text
 
+    def read(self, ref: str) -> httpx.Response:
+        """The raw status read of a call (tests/providers/test_retention.py)."""
+        return self.http.get(f"/voice/tracking/conversation/{ref}")
+
     def unknown(self) -> httpx.Response:
         return self.http.get("/voice/conversation/00000000-0000-4000-8000-000000000000")
 
