@@ -135,7 +135,7 @@ def build_routes(api: Esendex) -> list[BaseRoute]:
             result = service.run(op, args)
             return document(op, result).encode()
         last = notify.last_call_id
-        call = None if last is None else api.ctx.backend.get(last)
+        call = None if last is None else api.ctx.backend.store.get(last)  # None: evicted, a retry to come
         key = (
             notify,
             notify.request.demo,
