@@ -74,13 +74,9 @@ def module_path(name: str) -> Path | None:
 def imported_modules(path: Path) -> set[str]:
     """The project modules a file imports, counting ``from mockserver import snapshot`` as
     ``mockserver.snapshot`` (a name that is no module, e.g. a class, is dropped by the walk)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+    names = imports_of(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return {name for name in names if name.startswith("mockserver")}
 
