@@ -48,6 +48,8 @@ from mockserver.security.limits import BodyLimit, Owner
 from mockserver.security.targets import GuardedTransport, PolicyError, TargetPolicy
 from mockserver.settings import Settings
 from mockserver.state import AppState
+from mockserver.tenants.dispatch import TenantDispatch
+from mockserver.tenants.registry import TenantRegistry
 from mockserver.tls import CAError, ServerTLS
 
 SHIPPED_SCENARIOS = Path(__file__).parent / "scenarios"
@@ -200,7 +202,7 @@ def create_app(
     settings = settings or Settings()
     clock = clock or make_clock(settings.clock, settings.speed, settings.start)
     scheduler = Scheduler(clock)
-    ids = IdFactory(settings.seed)
+    ids = IdFactory(settings.seed, stream=_stream("ids", settings.tenant))
     faker = Faker()
     faker.seed_instance(settings.seed)
     scenarios = load_scenarios(settings)
@@ -250,9 +252,10 @@ def create_app(
             journal=journal,
             ids=ids,
             faults=faults,
-            credential_ids=IdFactory(settings.seed, stream=f"credentials:{name}"),
+            credential_ids=IdFactory(settings.seed, stream=_stream(f"credentials:{name}", settings.tenant)),
             faker=faker,
             credentials=tuple(credentials.get(name, ())),
+            tenant_number=settings.tenant_number,
         )
         try:
             provider = load(name)(ctx)
@@ -264,6 +267,8 @@ def create_app(
 
     if settings.state_file is not None:
         load_state_file(state, settings.state_file)
+    if not settings.tenant:  # the default tenant keeps the others; tenants do not nest
+        state.tenants = TenantRegistry(settings, lambda tenant: create_app(tenant, http_client=http_client))
 
     tls = _server_tls(settings, state)
     mock_routes = [
@@ -299,6 +304,8 @@ def create_app(
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+            if state.tenants is not None:
+                await state.tenants.aclose()
             if settings.state_file is not None:
                 save_state_file(state, settings.state_file)
             await dispatcher.aclose()
@@ -319,6 +326,8 @@ def create_app(
     ]
     if clock.mode is ClockMode.AUTO:  # only the auto clock pays for counting requests in flight
         middleware.append(Middleware(ActivityMiddleware, activity=scheduler.activity))
+    if state.tenants is not None:  # innermost: the guard and the body limit have run for every tenant
+        middleware.append(Middleware(TenantDispatch, registry=state.tenants))
     if settings.request_log:  # outermost, so its milliseconds include the guard and the body limit
         middleware.insert(0, Middleware(requestlog.RequestLog, now=clock.now))
         journal.listeners.append(requestlog.on_journal)
@@ -402,6 +411,11 @@ def render_http_error(
         return _provider_error(provider, path, exc), provider
     code = "method_not_allowed" if exc.status_code == 405 else "not_found"
     return JSONResponse(error_json(code, f"{exc.detail}: {path}"), exc.status_code, headers=exc.headers), None
+
+
+def _stream(name: str, tenant: str) -> str:
+    """An id stream of its own per tenant (the default tenant's names are those of before tenants)."""
+    return f"{name}:tenant:{tenant}" if tenant else name
 
 
 def _forget(state: AppState, call: Call) -> None:

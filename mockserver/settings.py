@@ -48,3 +48,7 @@ class Settings:
     )
     https_port: int = 8443  # the HTTPS port when tls is on (443 where the process may bind it; 0 = free)
     ca_dir: Path | None = None  # where the local CA is kept (None: ~/.local/share/mockserver/ca)
+    # -- tenants (docs/tenants.md): isolated worlds on one server, made with POST /_mock/tenants
+    max_tenants: int = 32  # tenants at once besides the default one; 0 = no tenants
+    tenant: str = ""  # the id of the tenant these settings build ("" = the default tenant)
+    tenant_number: int = 0  # its creation number: keeps its ids and credentials apart from others'

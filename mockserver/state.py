@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faker import Faker
 
@@ -22,6 +22,9 @@ from mockserver.records.timeline import Timeline
 from mockserver.scenario.book import ScenarioBook
 from mockserver.settings import Settings
 
+if TYPE_CHECKING:
+    from mockserver.tenants.registry import TenantRegistry
+
 
 @dataclass
 class AppState:
@@ -37,6 +40,8 @@ class AppState:
     providers: dict[str, Provider] = field(default_factory=dict)
     sinks: Sinks = field(default_factory=Sinks)
     timeline: Timeline | None = None
+    #: The other tenants of the server (None inside a tenant: tenants do not nest).
+    tenants: TenantRegistry | None = None
     #: Told when the state is replaced wholesale (reset, restore): views such as the dashboard start over.
     replaced_listeners: list[Callable[[], None]] = field(default_factory=list)
 

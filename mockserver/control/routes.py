@@ -22,6 +22,7 @@ from mockserver.control.handlers import (
     scenarios,
     sinks,
     snapshots,
+    tenants,
     timeline,
     verify,
 )
@@ -50,6 +51,10 @@ def control_routes() -> list[BaseRoute]:
         Route("/scenarios/{name}", g(scenarios.put_scenario), methods=["PUT"]),
         Route("/credentials", g(credentials.list_credentials), methods=["GET"]),
         Route("/credentials/{provider}", g(credentials.add_credentials), methods=["POST"]),
+        Route("/tenants", g(tenants.list_tenants), methods=["GET"]),
+        Route("/tenants", g(tenants.create_tenant), methods=["POST"]),
+        Route("/tenants/{id}", g(tenants.get_tenant), methods=["GET"]),
+        Route("/tenants/{id}", g(tenants.delete_tenant), methods=["DELETE"]),
         Route("/timeline", g(timeline.timeline), methods=["GET"]),
         Route("/verify", g(verify.verify_traffic), methods=["POST"]),
         Route("/snapshot", g(snapshots.take_snapshot), methods=["POST"]),

@@ -8,6 +8,8 @@ wall clock: calls, time and delivery belong to the core, reached through the con
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import logging
 import math
 import traceback
@@ -17,6 +19,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from faker import Faker
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -91,6 +94,40 @@ class NotImplementedInbound(MockError):
 
 
 @dataclass(frozen=True)
+class Probe:
+    """What a request shows of whose it is, for :meth:`Provider.claims`: its headers, its raw query
+    string and (for a request with a body, only when a tenant needs it) its body."""
+
+    headers: Headers
+    query: str
+    body: bytes = b""
+
+    def basic_user(self) -> str | None:
+        """The user name of ``Authorization: Basic`` (None when absent or malformed)."""
+        return basic_user(self.headers.get("authorization", ""))
+
+    def bearer(self) -> str | None:
+        """The value of ``Authorization: <scheme> <value>`` for ``scheme`` Bearer."""
+        return self.scheme_value("bearer")
+
+    def scheme_value(self, wanted: str) -> str | None:
+        scheme, _, value = self.headers.get("authorization", "").strip().partition(" ")
+        return (value.strip() or None) if scheme.lower() == wanted else None
+
+
+def basic_user(header: str) -> str | None:
+    scheme, _, encoded = header.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    user, sep, _ = decoded.partition(":")
+    return user if sep else None
+
+
+@dataclass(frozen=True)
 class ProviderContext:
     backend: CallBackend
     dispatcher: Dispatcher
@@ -100,6 +137,7 @@ class ProviderContext:
     credential_ids: IdFactory  # its own stream, so made-up credentials never shift other ids
     faker: Faker
     credentials: tuple[Mapping[str, Any], ...] = ()  # configured at start (empty: make a default)
+    tenant_number: int = 0  # 0: the default tenant; n: the n-th tenant made (docs/tenants.md)
 
     def now(self) -> datetime:
         return self.backend.now()
@@ -225,6 +263,13 @@ class Provider:
         if unknown:
             allowed = ", ".join(sorted(self.credential_keys))
             raise InvalidParameter(f"unknown key {unknown[0]!r} (allowed: {allowed})", field=unknown[0])
+
+    def claims(self, probe: Probe) -> bool:
+        """Whether a request carries one of this provider's credentials (or ids) — a user name, API
+        key, customer code, token or license key it knows —, whatever its password. With tenants
+        (docs/tenants.md), a request goes to the tenant whose provider claims it; no claim: the default
+        tenant. Must be cheap and never raise: it runs on every provider request while tenants exist."""
+        return False
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title}

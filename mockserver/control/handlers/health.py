@@ -20,6 +20,8 @@ async def health(request: Request) -> Response:
             "calls": len(state.backend.store),
             "evicted_calls": state.backend.store.evicted,
             "pending_events": state.scheduler.pending(),
+            "tenant": state.settings.tenant or "default",
+            "tenants": None if state.tenants is None else len(state.tenants),
             "internal_errors": [repr(e) for e in (*state.scheduler.errors, *state.dispatcher.handler_errors)][
                 -20:
             ],

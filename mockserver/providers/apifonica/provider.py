@@ -25,7 +25,7 @@ from mockserver.providers.apifonica.models import (
 )
 from mockserver.providers.apifonica.render import event_fields
 from mockserver.providers.apifonica.xml import MakeCall
-from mockserver.providers.base import Provider, ProviderContext
+from mockserver.providers.base import Probe, Provider, ProviderContext
 
 #: Apifonica documents no retry policy for controller events; the mock retries connection errors,
 #: timeouts and 5xx answers after 5 s, 30 s and 120 s (mock's choice, docs/providers/apifonica.md).
@@ -55,6 +55,9 @@ class Apifonica(Provider):
 
     def render_error(self, error: MockError) -> Response:
         return render_error(error)
+
+    def claims(self, probe: Probe) -> bool:
+        return probe.basic_user() in self.state.accounts  # accountSID:authToken (auth.py)
 
     # -- credentials -----------------------------------------------------------------------------
     def credentials(self) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
 from mockserver.core.calls import Call, CallState, Direction
 from mockserver.core.errors import Conflict, InvalidParameter, MockError, NotFound
 from mockserver.core.plan import UnknownScenario
-from mockserver.providers.base import Provider, ProviderContext
+from mockserver.providers.base import Probe, Provider, ProviderContext
 from mockserver.providers.callr.api_media import arm
 from mockserver.providers.callr.billing import Billing
 from mockserver.providers.callr.broadcast import Broadcasts
@@ -105,6 +105,18 @@ class Callr(Provider):
     def new_hash(self) -> str:
         """An object id: 8 characters ``[0-9A-Z]`` (``8242D945``, callr.md §8)."""
         return self.ctx.ids.token(8, HASH_ALPHABET)
+
+    def claims(self, probe: Probe) -> bool:
+        """A login (Basic), an Api-Key or a Session token of this provider (auth.py)."""
+        accounts = self.state.accounts
+        login = probe.basic_user()
+        if login is not None:
+            return login in accounts
+        key = probe.scheme_value("api-key")
+        if key is not None:
+            return key in self.state.api_keys
+        session = probe.scheme_value("session")
+        return session is not None and session in self.state.sessions
 
     # -- credentials -----------------------------------------------------------------------------
     def credentials(self) -> list[dict[str, Any]]:

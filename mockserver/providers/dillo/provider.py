@@ -13,7 +13,7 @@ from mockserver.callbacks.model import RetryPolicy
 from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
 from mockserver.core.calls import Call, CallState
 from mockserver.core.errors import InvalidParameter, MockError
-from mockserver.providers.base import Provider, ProviderContext, RenderCache
+from mockserver.providers.base import Probe, Provider, ProviderContext, RenderCache
 from mockserver.providers.dillo import callbacks, openapi, snapshot
 from mockserver.providers.dillo.behavior import ChannelRunner
 from mockserver.providers.dillo.envelope import SendActionType
@@ -58,6 +58,9 @@ class Dillo(Provider):
 
     def render_error(self, error: MockError) -> Response:
         return render_error(error)
+
+    def claims(self, probe: Probe) -> bool:
+        return probe.headers.get("customercode", "").strip().lower() in self.state.customers  # auth.py
 
     # -- customers -------------------------------------------------------------------------------
     def credentials(self) -> list[dict[str, Any]]:

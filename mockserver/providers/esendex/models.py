@@ -98,6 +98,7 @@ class EsendexState:
     by_call: dict[str, int] = field(default_factory=dict)  # neutral call id → QueueID
     sounds: dict[tuple[str, str], int] = field(default_factory=dict)  # (key, id) → seconds
     next_queue_id: int = FIRST_QUEUE_ID
+    first_queue_id: int = FIRST_QUEUE_ID  # where a reset starts counting again (per tenant)
 
     def new_queue_id(self) -> int:
         queue_id = self.next_queue_id
@@ -108,4 +109,4 @@ class EsendexState:
         self.notifies.clear()
         self.by_call.clear()
         self.sounds.clear()
-        self.next_queue_id = FIRST_QUEUE_ID
+        self.next_queue_id = self.first_queue_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,18 +14,23 @@ from mockserver.core.backend import CallUpdate, UpdateKind
 from mockserver.core.calls import Call, CallState
 from mockserver.core.errors import InvalidParameter, MockError
 from mockserver.core.serialize import SnapshotError, random_from_data, random_to_data
-from mockserver.providers.base import Provider, ProviderContext, RenderCache
+from mockserver.providers.base import Probe, Provider, ProviderContext, RenderCache
 from mockserver.providers.esendex import snapshot
 from mockserver.providers.esendex.dialer import Dialer
 from mockserver.providers.esendex.errors import render_error
 from mockserver.providers.esendex.inbound import incoming_numbers, take_call
-from mockserver.providers.esendex.models import Account, EsendexState, Notify
+from mockserver.providers.esendex.models import FIRST_QUEUE_ID, Account, EsendexState, Notify
 from mockserver.providers.esendex.postback import is_postable, postback_request
 from mockserver.providers.esendex.runner import ScriptRunner
 from mockserver.providers.esendex.script import parse
 from mockserver.providers.esendex.status import NotifyStatus, notify_status, refused
 from mockserver.providers.esendex.telco import lookup
 from mockserver.providers.esendex.validation import Refused, notify_request
+
+#: A QueueID in a lower-cased query, form, SOAP or JSON body (``queueid=1``, ``<queueid>1<``...).
+QUEUE_ID = re.compile(r"queueid[^0-9a-z]{0,4}(\d+)")
+#: Each tenant's QueueIDs start this far from the previous one's, so a QueueID names one tenant.
+TENANT_QUEUE_SPAN = 1_000_000_000
 
 
 class Esendex(Provider):
@@ -36,7 +42,8 @@ class Esendex(Provider):
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
-        self.state = EsendexState()
+        first = FIRST_QUEUE_ID + ctx.tenant_number * TENANT_QUEUE_SPAN
+        self.state = EsendexState(next_queue_id=first, first_queue_id=first)
         self.dialer = Dialer(self)
         self.runner = ScriptRunner(self)
         self.bodies = RenderCache()  # status replies by value (routes.py)
@@ -50,6 +57,15 @@ class Esendex(Provider):
 
     def render_error(self, error: MockError) -> Response:
         return render_error(error)
+
+    def claims(self, probe: Probe) -> bool:
+        """A LicenseKey of this provider anywhere in the query or the body (SOAP, form or query: the
+        key is a GUID, so a plain search cannot match anything else), else a QueueID it handed out
+        (``GetQueueIDStatus`` carries no LicenseKey; tenants' QueueIDs do not overlap)."""
+        text = (probe.query + "\n" + probe.body.decode("utf-8", "replace")).lower()
+        if "licensekey" in text and any(key.lower() in text for key in self.state.accounts):
+            return True
+        return any(int(found) in self.state.notifies for found in QUEUE_ID.findall(text))
 
     # -- credentials: LicenseKeys ----------------------------------------------------------------
     def credentials(self) -> list[dict[str, Any]]:
@@ -216,7 +232,7 @@ class Esendex(Provider):
         """Keys (when the data has some), sound files, notifies; a dial still to come is scheduled
         again (at once if its time has passed). A script that was playing does not resume: its call
         goes on as its scenario says."""
-        loaded = snapshot.load(data)
+        loaded = snapshot.load(data, self.state.first_queue_id)
         missing = [c for c in loaded.by_call if self.ctx.backend.store.get(c) is None]
         if missing:
             raise SnapshotError(f"providers.esendex.notifies: no call {missing[0]} in the snapshot's calls")

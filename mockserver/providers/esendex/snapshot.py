@@ -79,10 +79,10 @@ def _notify(n: Notify) -> dict[str, Any]:
 
 
 # -- in --------------------------------------------------------------------------------------------
-def load(data: Mapping[str, Any]) -> EsendexState:
+def load(data: Mapping[str, Any], first_queue_id: int = FIRST_QUEUE_ID) -> EsendexState:
     """What :func:`dump` made; ``accounts`` is empty when the data has none."""
     f = Fields(dict(data), WHERE)
-    state = EsendexState()
+    state = EsendexState(first_queue_id=first_queue_id)
     for a in f.objects("accounts", []):
         numbers = tuple(
             IncomingNumber(n.text("number"), n.text("text_to_say", ""), n.text("status_change_post_url", ""))
@@ -92,7 +92,7 @@ def load(data: Mapping[str, Any]) -> EsendexState:
         state.accounts[account.license_key] = account
     for s in f.objects("sounds", []):
         state.sounds[(s.text("license_key"), s.text("sound_file_id"))] = s.integer("seconds")
-    state.next_queue_id = f.integer("next_queue_id", FIRST_QUEUE_ID)
+    state.next_queue_id = f.integer("next_queue_id", state.first_queue_id)
     for n in f.objects("notifies", []):
         notify = _read_notify(n)
         if notify.queue_id >= state.next_queue_id:

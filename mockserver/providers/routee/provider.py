@@ -14,7 +14,7 @@ from mockserver.callbacks.model import NO_RETRY, OutboundRequest
 from mockserver.core.backend import CallUpdate, PlaceCall, UpdateKind
 from mockserver.core.calls import Call, CallState, Direction
 from mockserver.core.errors import InvalidParameter, MockError, NotFound
-from mockserver.providers.base import Provider, ProviderContext
+from mockserver.providers.base import Probe, Provider, ProviderContext
 from mockserver.providers.routee import applications, fields, openapi, snapshot
 from mockserver.providers.routee.applications import ALL_SCOPES
 from mockserver.providers.routee.dialplan import DEFAULT_HANGUP_DELAY
@@ -69,6 +69,13 @@ class Routee(Provider):
 
     def render_error(self, error: MockError) -> Response:
         return render_error(error)
+
+    def claims(self, probe: Probe) -> bool:
+        """An application id (Basic, on ``/oauth/token``) or a token it issued (Bearer, on ``/voice``)."""
+        token = probe.bearer()
+        if token is not None:
+            return token in self.state.tokens
+        return probe.basic_user() in self.state.applications
 
     # -- credentials: applications ---------------------------------------------------------------
     def credentials(self) -> list[dict[str, Any]]:

@@ -1,0 +1,1 @@
+"""Tenants: isolated worlds on one server (docs/tenants.md)."""
