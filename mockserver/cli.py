@@ -263,6 +263,15 @@ def main() -> None:
     help="Finished calls kept; the oldest are evicted first (0: keep all).",
 )
 @click.option(
+    "--max-tenants",
+    type=click.IntRange(min=0),
+    default=DEFAULTS["max_tenants"],
+    envvar=_env("max_tenants"),
+    show_envvar=True,
+    show_default=True,
+    help="Tenants (POST /_mock/tenants) at once besides the default one (0: none).",
+)
+@click.option(
     "--head-timeout",
     type=click.FloatRange(min=0.1),
     default=DEFAULTS["head_timeout"],
@@ -339,6 +348,7 @@ def serve(
     max_body: int,
     max_control_body: int,
     max_calls: int,
+    max_tenants: int,
     head_timeout: float,
     max_connections: int | None,
     callback_allow: str | None,
@@ -374,6 +384,7 @@ def serve(
         max_body=max_body,
         max_control_body=max_control_body,
         max_calls=max_calls,
+        max_tenants=max_tenants,
         head_timeout=head_timeout,
         max_connections=max_connections,
         callback_allow=tuple(e.strip() for e in (callback_allow or "").split(",") if e.strip()),

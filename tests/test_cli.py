@@ -50,6 +50,7 @@ SERVE_FLAGS = [
     "--max-body",
     "--max-control-body",
     "--max-calls",
+    "--max-tenants",
     "--head-timeout",
     "--max-connections",
     "--callback-allow",

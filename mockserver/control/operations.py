@@ -19,6 +19,7 @@ from mockserver.control.handlers.sinks import ANY_METHOD
 from mockserver.core.calls import AnsweredBy, CallState, Direction, Party
 from mockserver.core.clock import ClockMode
 from mockserver.core.faults import CALLBACK_FIELDS, INBOUND_FIELDS
+from mockserver.tenants.registry import TENANT_CLOCKS, TENANT_ID
 
 Schema = dict[str, Any]
 
@@ -84,6 +85,13 @@ T0 = "2026-01-01T09:00:00Z"
 CALL_ID = "8d8e423d-47c4-4c67-869f-bc3b50931b51"
 DELIVERY_ID = "ddc6f069-db07-4759-abc2-4452910a65ab"
 CLOCK_EXAMPLE = {"mode": "virtual", "now": T0, "speed": 0.0}
+TENANT_EXAMPLE = {
+    "id": "ci-job-17",
+    "number": 1,
+    "clock": CLOCK_EXAMPLE,
+    "calls": 0,
+    "links": {"control": "/_mock/tenants/ci-job-17", "reset": "/_mock/tenants/ci-job-17/reset"},
+}
 CALL_EXAMPLE = {
     "id": CALL_ID,
     "provider": "apifonica",
@@ -269,6 +277,10 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "Credentials": {"type": "object", "additionalProperties": arr(ANY_OBJ)},
     "ForcedScenario": obj({"name": nullable(STR)}),
+    "Tenant": obj(
+        {"id": STR, "number": INT, "clock": ref("Clock"), "calls": INT, "links": {"type": "object"}},
+        {"credentials": ref("Credentials")},
+    ),
 }
 
 CALL_REF = Param("id", "the call's neutral id or its provider's id", where="path")
@@ -285,7 +297,11 @@ HEALTH = obj(
         "pending_events": INT,
         "internal_errors": arr(STR),
     },
-    {"hosts": {"type": "object", "additionalProperties": arr(STR)}},
+    {
+        "hosts": {"type": "object", "additionalProperties": arr(STR)},
+        "tenant": STR,
+        "tenants": nullable(INT),
+    },
 )
 FAULT_REQUEST = {
     "type": "object",
@@ -596,6 +612,52 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         obj({"deleted": STR}),
         {"deleted": "fault-1"},
         params=(Param("id", "the rule's id", where="path"),),
+        errors=(404,),
+    ),
+    ("GET", "/tenants"): Operation(
+        "tenants",
+        "The tenants besides the default one (docs/tenants.md), without their credentials",
+        obj({"tenants": arr(ref("Tenant")), "limit": INT}),
+        {"tenants": [TENANT_EXAMPLE], "limit": 32},
+        errors=(404,),
+    ),
+    ("POST", "/tenants"): Operation(
+        "tenants",
+        "Make an isolated tenant: its own clock, calls, callbacks and fresh credentials for every provider"
+        " (its control API is then /_mock/tenants/{id}/...)",
+        ref("Tenant"),
+        {**TENANT_EXAMPLE, "credentials": {"apifonica": [{"account_sid": "acc…", "auth_token": "…"}]}},
+        status=201,
+        request={
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "pattern": f"^{TENANT_ID.pattern}$"},
+                "clock": enum(TENANT_CLOCKS),
+                "start": TIME,
+                "seed": INT,
+                "auto_grace": {"type": "number", "minimum": 0, "maximum": 60},
+            },
+            "additionalProperties": False,
+        },
+        request_example={"id": "ci-job-17", "clock": "virtual"},
+        errors=(400, 404, 409),
+    ),
+    ("GET", "/tenants/{id}"): Operation(
+        "tenants",
+        "One tenant, with its credentials",
+        ref("Tenant"),
+        TENANT_EXAMPLE,
+        params=(Param("id", "the tenant's id", where="path"),),
+        errors=(404,),
+    ),
+    ("DELETE", "/tenants/{id}"): Operation(
+        "tenants",
+        "Drop a tenant with everything in it",
+        {},
+        None,
+        status=204,
+        media="",
+        params=(Param("id", "the tenant's id", where="path"),),
         errors=(404,),
     ),
     ("GET", "/sink/{name}/requests"): Operation(

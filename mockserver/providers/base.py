@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import functools
 import logging
 import math
 import traceback
@@ -93,26 +94,42 @@ class NotImplementedInbound(MockError):
     status = 422
 
 
-@dataclass(frozen=True)
 class Probe:
     """What a request shows of whose it is, for :meth:`Provider.claims`: its headers, its raw query
-    string and (for a request with a body, only when a tenant needs it) its body."""
+    string and (for a request with a body, only when a tenant needs it) its body. Each value is worked
+    out once per request, however many tenants' providers ask."""
 
-    headers: Headers
-    query: str
-    body: bytes = b""
+    def __init__(self, headers: Headers, query: str, body: bytes = b"") -> None:
+        self.headers = headers
+        self.query = query
+        self.body = body
+
+    @functools.cached_property
+    def _authorization(self) -> tuple[str, str]:
+        scheme, _, value = self.headers.get("authorization", "").strip().partition(" ")
+        return scheme.lower(), value.strip()
+
+    @functools.cached_property
+    def _basic_user(self) -> str | None:
+        return basic_user(self.headers.get("authorization", ""))
 
     def basic_user(self) -> str | None:
         """The user name of ``Authorization: Basic`` (None when absent or malformed)."""
-        return basic_user(self.headers.get("authorization", ""))
+        return self._basic_user
 
     def bearer(self) -> str | None:
-        """The value of ``Authorization: <scheme> <value>`` for ``scheme`` Bearer."""
+        """The value of ``Authorization: Bearer <value>``."""
         return self.scheme_value("bearer")
 
     def scheme_value(self, wanted: str) -> str | None:
-        scheme, _, value = self.headers.get("authorization", "").strip().partition(" ")
-        return (value.strip() or None) if scheme.lower() == wanted else None
+        """The value of ``Authorization: <wanted> <value>`` (``wanted`` in lower case)."""
+        scheme, value = self._authorization
+        return (value or None) if scheme == wanted else None
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The query string and the body, decoded and in lower case (for a search in either)."""
+        return (self.query + "\n" + self.body.decode("utf-8", "replace")).lower()
 
 
 def basic_user(header: str) -> str | None:

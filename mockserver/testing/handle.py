@@ -24,6 +24,10 @@ MAX_WAIT = 60.0  # the server's cap on one long poll
 CALLBACK_FILTERS = frozenset({"provider", "call_id", "url", "kind", "delivered"})
 
 
+TENANT_HEADER = "X-Mock-Tenant"
+DEFAULT_TENANT = "default"
+
+
 class MockAPIError(Exception):
     """The control API answered an error: ``{"error": {"code", "message"}}`` with a 4xx."""
 
@@ -49,7 +53,7 @@ class Sink:
 
     @property
     def url(self) -> str:
-        return f"{self.mock.base_url}/_mock/sink/{self.name}"
+        return f"{self.mock.control_url}/sink/{self.name}"
 
     def requests(self) -> list[Json]:
         return list(self.mock._get(f"/_mock/sink/{self.name}/requests")["requests"])
@@ -63,13 +67,20 @@ class Sink:
 class TelephonyMock:
     """Inspect and steer a running mockserver. ``TelephonyMock("http://127.0.0.1:8080")``."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30.0, token: str | None = None) -> None:
-        """``token``: the server's control token, if it has one (``--control-token``)."""
+    def __init__(
+        self, base_url: str, *, timeout: float = 30.0, token: str | None = None, tenant: str | None = None
+    ) -> None:
+        """``token``: the server's control token, if it has one (``--control-token``). ``tenant``: the
+        tenant this handle inspects and steers (docs/tenants.md; None: the default tenant)."""
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
+        self._token = token
+        self._tenant = tenant
         # No TLS context for plain http: loading the CA bundle costs ~80 ms per client, per test.
         verify = self._base_url.startswith("https:")
-        headers = {"Authorization": f"Bearer {token}"} if token else None
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if tenant is not None:
+            headers[TENANT_HEADER] = tenant
         self._http = httpx.Client(base_url=self._base_url, timeout=timeout, verify=verify, headers=headers)
 
     # -- where and who ---------------------------------------------------------------------------
@@ -77,6 +88,51 @@ class TelephonyMock:
     def base_url(self) -> str:
         """Every provider is served at the root: ``{base_url}/v2/accounts/...`` is Apifonica."""
         return self._base_url
+
+    @property
+    def tenant(self) -> str | None:
+        """The tenant this handle is bound to (None: the default tenant)."""
+        return self._tenant
+
+    @property
+    def control_url(self) -> str:
+        """Where this handle's control API is: ``{base_url}/_mock``, or its tenant's
+        ``{base_url}/_mock/tenants/{id}`` (callback URLs on the sink must name the tenant)."""
+        if self._tenant is None:
+            return f"{self._base_url}/_mock"
+        return f"{self._base_url}/_mock/tenants/{self._tenant}"
+
+    # -- tenants -----------------------------------------------------------------------------------
+    def create_tenant(
+        self,
+        tenant_id: str | None = None,
+        *,
+        clock: str = "virtual",
+        start: datetime | None = None,
+        seed: int | None = None,
+    ) -> TelephonyMock:
+        """A new isolated tenant (its own clock, calls, credentials...) and a handle bound to it;
+        ``tenant.drop()`` deletes it. Provider requests made with ``tenant.credentials(...)`` reach it
+        with no header (docs/tenants.md)."""
+        body: dict[str, Any] = {"clock": clock}
+        if tenant_id is not None:
+            body["id"] = tenant_id
+        if start is not None:
+            body["start"] = start.isoformat()
+        if seed is not None:
+            body["seed"] = seed
+        made = self._send("POST", "/_mock/tenants", json=body, tenant=DEFAULT_TENANT)
+        return TelephonyMock(self._base_url, timeout=self._timeout, token=self._token, tenant=made["id"])
+
+    def tenants(self) -> list[Json]:
+        return list(self._send("GET", "/_mock/tenants", tenant=DEFAULT_TENANT)["tenants"])
+
+    def drop(self) -> None:
+        """Delete this handle's tenant, with everything in it, and close the handle."""
+        if self._tenant is None:
+            raise ValueError("the default tenant cannot be dropped (reset() it instead)")
+        self._send("DELETE", f"/_mock/tenants/{self._tenant}", tenant=DEFAULT_TENANT)
+        self.close()
 
     def base_url_for(self, provider: str) -> str:
         """The provider's own prefix (``{base_url}/apifonica``), for clients that need distinct hosts."""
@@ -345,7 +401,8 @@ class TelephonyMock:
         self.close()
 
     def __repr__(self) -> str:
-        return f"TelephonyMock({self._base_url!r})"
+        tenant = "" if self._tenant is None else f", tenant={self._tenant!r}"
+        return f"TelephonyMock({self._base_url!r}{tenant})"
 
     # -- HTTP --------------------------------------------------------------------------------------
     def _get(
@@ -362,9 +419,16 @@ class TelephonyMock:
         json: Any = None,
         content: bytes | None = None,
         timeout: float | None = None,
+        tenant: str | None = None,
     ) -> Json:
         response = self._http.request(
-            method, path, params=params, json=json, content=content, timeout=timeout or self._timeout
+            method,
+            path,
+            params=params,
+            json=json,
+            content=content,
+            timeout=timeout or self._timeout,
+            headers=None if tenant is None else {TENANT_HEADER: tenant},
         )
         if response.is_error:
             raise _error(response)

@@ -7,6 +7,8 @@
   (with pytest-xdist: one per worker).
 - ``telephony_mock`` (function): a :class:`~mockserver.testing.handle.TelephonyMock` on that server,
   reset before the test.
+- ``telephony_tenant`` (function): a handle bound to a fresh tenant of that server (its own clock,
+  calls and credentials), dropped after the test.
 - ``telephony_mock_hosts`` (function, opt-in; or the marker ``@pytest.mark.telephony_mock_hosts``):
   during the test the provider host names (``api.callr.com``...) resolve to the session's server, which
   then also serves HTTPS, and its CA is trusted in this process, so an unchanged production client
@@ -72,7 +74,8 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failed test that used the mock explains itself: its timeline goes into the report."""
     report: pytest.TestReport = yield
-    mock = getattr(item, "funcargs", {}).get("telephony_mock")
+    funcargs = getattr(item, "funcargs", {})
+    mock = funcargs.get("telephony_tenant") or funcargs.get("telephony_mock")
     if report.when == "call" and report.failed and mock is not None:
         from mockserver.testing.report import timeline_text, write_jsonl
 
@@ -148,6 +151,18 @@ def telephony_mock(telephony_mock_server: MockServer) -> Iterator[TelephonyMock]
     with TelephonyMock(telephony_mock_server.base_url, token=token) as mock:
         mock.reset()
         yield mock
+
+
+@pytest.fixture
+def telephony_tenant(telephony_mock: TelephonyMock) -> Iterator[TelephonyMock]:
+    """A tenant of its own on the session's server for this test (docs/tenants.md): a handle bound
+    to it, its own credentials and clock; dropped after the test. For tests that share one server
+    with others (a container in CI, tests in parallel threads)."""
+    tenant = telephony_mock.create_tenant()
+    try:
+        yield tenant
+    finally:
+        tenant.drop()
 
 
 @pytest.fixture

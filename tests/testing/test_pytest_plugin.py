@@ -236,3 +236,38 @@ def test_a_failing_test_reports_its_timeline_and_writes_it_for_ci(inner: pytest.
     kinds = [json.loads(line)["kind"] for line in written.read_text().splitlines()]
     assert {"request", "transition", "callback"} <= set(kinds)
     assert "callback" in kinds
+
+
+def test_a_tenant_fixture_gives_each_test_a_world_of_its_own(inner: pytest.Pytester) -> None:
+    inner.makepyfile(
+        """
+        import threading
+
+        from conftest import place_call
+        from mockserver.testing.handle import callback_fields
+
+        def test_tenant(telephony_tenant, telephony_mock):
+            assert telephony_tenant.tenant is not None
+            assert telephony_tenant.credentials("apifonica") != telephony_mock.credentials("apifonica")
+            sid = place_call(telephony_tenant)  # the tenant's credentials, no header: it reaches the tenant
+            telephony_tenant.advance(60)
+            statuses = [callback_fields(c)["status"] for c in telephony_tenant.callbacks(call_id=sid)]
+            assert statuses == ["queued", "initiated", "ringing", "answered", "completed"]
+            assert len(telephony_tenant.sink("app").requests()) == 5
+            assert telephony_mock.calls() == []  # the default tenant saw nothing of it
+            assert telephony_mock.now().isoformat() == "2026-01-01T09:00:00+00:00"
+            assert [t["id"] for t in telephony_mock.tenants()] == [telephony_tenant.tenant]
+
+        def test_the_tenant_was_dropped(telephony_mock):
+            assert telephony_mock.tenants() == []
+
+        def test_a_failing_tenant_test(telephony_tenant):
+            place_call(telephony_tenant)
+            assert False
+        """
+    )
+    result = run(inner)
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    assert "telephony mock timeline" in out
+    assert re.search(r"POST /v2/accounts/\S+/calls", out)  # the tenant's timeline, not the default's

@@ -62,7 +62,7 @@ class Esendex(Provider):
         """A LicenseKey of this provider anywhere in the query or the body (SOAP, form or query: the
         key is a GUID, so a plain search cannot match anything else), else a QueueID it handed out
         (``GetQueueIDStatus`` carries no LicenseKey; tenants' QueueIDs do not overlap)."""
-        text = (probe.query + "\n" + probe.body.decode("utf-8", "replace")).lower()
+        text = probe.text
         if "licensekey" in text and any(key.lower() in text for key in self.state.accounts):
             return True
         return any(int(found) in self.state.notifies for found in QUEUE_ID.findall(text))
