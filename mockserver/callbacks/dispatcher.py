@@ -38,9 +38,12 @@ OnReply = Callable[[Reply], Awaitable[None]]
 #: tries, or whose signature covers a fresh timestamp.
 Rewrite = Callable[[OutboundRequest, int], OutboundRequest]
 
-#: Places in flight per receiver origin. 4 capped deliveries during load near 200/s (issue 14); 64 let
-#: one receiver take 2,000+/s while a stuck one holds no more than 64 sockets.
-DEFAULT_PER_ORIGIN = 64
+#: Places in flight per receiver origin. 4 capped deliveries during load near 200/s (issue 14). A place is
+#: held from the write to the turn of the event loop that reads the reply; with the loop busy serving
+#: creates a turn is ~10 ms, so 2,500 webhooks/s held 64-80 places at once and 64 queued them (p99
+#: 200+ ms in bench_webhooks). 256 leave room for that while a stuck receiver holds no more than 256
+#: sockets (of the 512 over all origins).
+DEFAULT_PER_ORIGIN = 256
 #: Places in flight over all origins (file descriptors are the shared resource). An origin with nothing
 #: in flight may always start one, and each busy origin may hold at least its fair share of these.
 DEFAULT_CONCURRENCY = 512
