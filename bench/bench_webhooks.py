@@ -1,7 +1,7 @@
 """Webhooks on time (issue 14, goal 1): callbacks delivered while a sustained create load runs.
 
     .venv/bin/python bench/bench_webhooks.py [--seconds 10] [--rounds 3] [--concurrency 32]
-        [--targets mock,bare] [--per-origin 64]
+        [--targets mock,bare] [--per-origin N]
     (WIREMOCK_JAR=/path/to/wiremock-standalone.jar adds wiremock)
 
 Each target answers ``POST /v2/accounts/{acc}/calls`` and sends one webhook per create to a receiver:
@@ -158,7 +158,7 @@ TO_ONLY = '{"to": "{to}"}'
 
 
 @contextmanager
-def mock_target(receiver: str, per_origin: int, transport: str) -> Iterator[Target]:
+def mock_target(receiver: str, per_origin: int | None, transport: str) -> Iterator[Target]:
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, f"{SCENARIO}.yaml").write_text(SCENARIO_YAML)
@@ -176,8 +176,11 @@ def mock_target(receiver: str, per_origin: int, transport: str) -> Iterator[Targ
             "warning",
             "--scenarios",
             folder,
-            "--callback-per-origin",
-            str(per_origin),
+            # every call kept, so every delivery stays listed for "unrecorded" (with the default 10,000,
+            # an evicted call takes its deliveries along and they read as unrecorded)
+            "--max-calls",
+            "0",
+            *(["--callback-per-origin", str(per_origin)] if per_origin is not None else []),
         ]
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -457,7 +460,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 # -- the suite -----------------------------------------------------------------------------------
-def targets_for(names: list[str], receiver: str, per_origin: int) -> dict[str, Callable[[], Any]]:
+def targets_for(names: list[str], receiver: str, per_origin: int | None) -> dict[str, Callable[[], Any]]:
     makers: dict[str, Callable[[], Any]] = {
         "mock": lambda: mock_target(receiver, per_origin, "stream"),
         "mock-aiohttp": lambda: mock_target(receiver, per_origin, "aiohttp"),
@@ -469,7 +472,9 @@ def targets_for(names: list[str], receiver: str, per_origin: int) -> dict[str, C
     return {name: makers[name] for name in names if name in makers}
 
 
-def run_suite(rounds: int, seconds: float, concurrency: int, names: list[str], per_origin: int) -> list[Run]:
+def run_suite(
+    rounds: int, seconds: float, concurrency: int, names: list[str], per_origin: int | None
+) -> list[Run]:
     runs: list[Run] = []
     with receiver_process() as receiver:
         makers = targets_for(names, receiver, per_origin)
@@ -555,7 +560,9 @@ def verdict(met: bool) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of create load per run")
     parser.add_argument("--concurrency", type=int, default=32, help="client connections creating")
-    parser.add_argument("--per-origin", type=int, default=64, help="the mock's --callback-per-origin")
+    parser.add_argument(
+        "--per-origin", type=int, default=None, help="the mock's --callback-per-origin (default: its own)"
+    )
     parser.add_argument(
         "--targets",
         default="mock,bare,wiremock",

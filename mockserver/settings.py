@@ -24,7 +24,7 @@ class Settings:
     faults: Path | None = None  # YAML list of fault rules loaded at start (kept across resets)
     callback_timeout: float = 10.0  # seconds per outbound attempt
     callback_concurrency: int = 512  # in flight over all receiver origins
-    callback_per_origin: int = 64  # in flight to one receiver origin (scheme, host, port)
+    callback_per_origin: int = 256  # in flight to one receiver origin (scheme, host, port)
     callback_retention: int = 100_000  # finished deliveries kept; the oldest finished are dropped first
     journal_size: int = 10_000
     recording_delay: float = 5.0  # seconds after a recorded call ends until its recording is ready

@@ -15,6 +15,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import httpx
 
@@ -28,7 +29,13 @@ from mockserver.callbacks.model import (
     Reply,
     RetryPolicy,
 )
-from mockserver.callbacks.transport import HttpxTransport, StreamTransport, Transport, TransportError
+from mockserver.callbacks.transport import (
+    HttpxTransport,
+    Sending,
+    StreamTransport,
+    Transport,
+    TransportError,
+)
 from mockserver.core.clock import Scheduler
 from mockserver.core.faults import FaultBook
 from mockserver.core.ids import IdFactory
@@ -38,9 +45,12 @@ OnReply = Callable[[Reply], Awaitable[None]]
 #: tries, or whose signature covers a fresh timestamp.
 Rewrite = Callable[[OutboundRequest, int], OutboundRequest]
 
-#: Places in flight per receiver origin. 4 capped deliveries during load near 200/s (issue 14); 64 let
-#: one receiver take 2,000+/s while a stuck one holds no more than 64 sockets.
-DEFAULT_PER_ORIGIN = 64
+#: Places in flight per receiver origin. 4 capped deliveries during load near 200/s (issue 14). A place is
+#: held from the write to the turn of the event loop that reads the reply; with the loop busy serving
+#: creates a turn is ~10 ms, so 2,500 webhooks/s held 64-80 places at once and 64 queued them (p99
+#: 200+ ms in bench_webhooks). 256 leave room for that while a stuck receiver holds no more than 256
+#: sockets (of the 512 over all origins).
+DEFAULT_PER_ORIGIN = 256
 #: Places in flight over all origins (file descriptors are the shared resource). An origin with nothing
 #: in flight may always start one, and each busy origin may hold at least its fair share of these.
 DEFAULT_CONCURRENCY = 512
@@ -67,6 +77,8 @@ class _Job:
     resend: bool = False
     done: asyncio.Future[Reply | None] | None = None  # set for whoever awaits the outcome (fetch, resend)
     queued_at: float = field(default_factory=time.monotonic)
+    #: The attempt, begun when it took its place (see ``_begin``): when, and the request on its way.
+    begun: tuple[datetime, float, Sending] | None = None
 
 
 @dataclass(eq=False)
@@ -121,7 +133,7 @@ class Dispatcher:
         self._origins: dict[str, _Origin] = {}  # only origins with work queued or in flight
         self._blocked: dict[str, None] = {}  # origins waiting for a global place (an ordered set)
         self._in_flight = 0
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], _Job] = {}  # attempts in flight
         self._seq = itertools.count(1)
         self.evicted = 0
 
@@ -253,9 +265,31 @@ class Dispatcher:
             job.delivery.state = DeliveryState.IN_FLIGHT  # it holds a place; its attempt starts next
             origin.in_flight += 1
             self._in_flight += 1
+            self._begin(origin, job)
             task = asyncio.create_task(self._run(origin, job))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._tasks[task] = job
+            task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.pop(task, None)
+
+    def _begin(self, origin: _Origin, job: _Job) -> None:
+        """Write the attempt's request now if that needs no waiting: a plain http:// delivery on the
+        dispatcher's own StreamTransport with a kept-alive connection idle, sent as it is (no rewrite).
+        Its task would first run a turn of the event loop later, and with the loop busy serving requests
+        a turn is ~10 ms (bench_webhooks, issue 14); the task then only waits for the reply. Anything
+        else (a stalled origin, a rewrite, https, a guarded transport) is done by the task, as before."""
+        delivery = job.delivery
+        request = delivery.request
+        if not isinstance(self._plain, StreamTransport) or request.url[:7].lower() != "http://":
+            return
+        if origin.stalled or (not job.resend and self._rewrites.get(delivery.id) is not None):
+            return
+        at, started = self.scheduler.clock.now(), time.perf_counter()
+        headers = {"User-Agent": self.user_agent, **dict(request.headers)}
+        sending = self._plain.start(request.method, request.url, request.params, headers, request.body)
+        if sending.written:
+            job.begun = (at, started, sending)
 
     def _release(self, origin: _Origin) -> None:
         if self._origins.get(origin.key) is not origin:
@@ -277,7 +311,10 @@ class Dispatcher:
         try:
             timeout = self.timeout if job.reply_timeout is None else job.reply_timeout
             queued = time.monotonic() - job.queued_at
-            if origin.stalled and queued >= timeout:
+            if job.begun is not None:
+                reply = await self._attempt(delivery, timeout, job.resend, job.begun)
+                origin.stalled = reply is None and delivery.attempts[-1].error == "timeout"
+            elif origin.stalled and queued >= timeout:
                 # The origin has left requests unanswered for a whole timeout and this one has waited as
                 # long behind them: record the timeout it would get rather than wait for another one.
                 note = (
@@ -375,16 +412,25 @@ class Dispatcher:
             return False
         return True
 
-    async def _attempt(self, delivery: Delivery, timeout: float, resend: bool) -> Reply | None:  # noqa: ASYNC109
+    async def _attempt(
+        self,
+        delivery: Delivery,
+        timeout: float,  # noqa: ASYNC109
+        resend: bool,
+        begun: tuple[datetime, float, Sending] | None = None,
+    ) -> Reply | None:
         request = delivery.request
-        at = self.scheduler.clock.now()
-        started = time.perf_counter()
-        headers = {"User-Agent": self.user_agent, **dict(request.headers)}
-        transport = self._plain if request.url[:7].lower() == "http://" else self._other
         try:
-            reply = await transport.send(
-                request.method, request.url, request.params, headers, request.body, timeout
-            )
+            if begun is not None:
+                at, started, sending = begun
+                reply = await sending.reply(timeout)
+            else:
+                at, started = self.scheduler.clock.now(), time.perf_counter()
+                headers = {"User-Agent": self.user_agent, **dict(request.headers)}
+                transport = self._plain if request.url[:7].lower() == "http://" else self._other
+                reply = await transport.send(
+                    request.method, request.url, request.params, headers, request.body, timeout
+                )
         except TransportError as exc:
             self._recorded(delivery, Attempt(at, error=str(exc), elapsed_ms=_ms(started), resend=resend))
             return None
@@ -438,8 +484,10 @@ class Dispatcher:
             for job in origin.queue:
                 if job.done is not None:
                     job.done.cancel()
-        for task in self._tasks:
+        for task, job in self._tasks.items():
             task.cancel()
+            if job.begun is not None:  # a task cancelled before it ran never reads its reply
+                job.begun[2].abandon()
         self._reset_state()
 
     def load(self, deliveries: list[Delivery]) -> None:

@@ -160,19 +160,31 @@ class StreamTransport:
         body: bytes,
         timeout: float,  # noqa: ASYNC109 -- one deadline per request, over connect + write + read
     ) -> Reply:
-        target = _Target(url, params)
-        head = self._head(method, target, headers, body)
-        try:
-            async with asyncio.timeout(timeout):
-                return await self._exchange(target.address, head + body, method == "HEAD")
-        except TimeoutError:
-            raise TransportError("timeout") from None
+        return await self.start(method, url, params, headers, body).reply(timeout)
 
-    async def _exchange(self, address: tuple[str, int], data: bytes, head_only: bool) -> Reply:
-        conn = self._take(address)
+    def start(
+        self,
+        method: str,
+        url: str,
+        params: Sequence[tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> Sending:
+        """:meth:`send` in two parts: if a kept-alive connection is idle, the request is written before
+        this returns, in the caller's turn of the event loop; ``reply(timeout)`` then waits for the
+        answer (connecting first if nothing was written). The dispatcher starts attempts this way, so a
+        webhook does not wait for the turn in which its task first runs (~10 ms when the loop is busy
+        serving requests: bench_webhooks, issue 14)."""
+        return Sending(self, method, url, params, headers, body)
+
+    async def _exchange(
+        self, address: tuple[str, int], data: bytes, head_only: bool, written: _Connection | None = None
+    ) -> Reply:
+        """``written``: a kept-alive connection ``data`` was already written on."""
+        conn = written if written is not None else self._take(address)
         if conn is not None:
             try:
-                return await self._roundtrip(address, conn, data, head_only)
+                return await self._roundtrip(address, conn, data, head_only, written is not None)
             except _Stale:
                 pass  # the server closed a kept-alive connection before reading: send once more on a new one
         conn = await _connect(address)
@@ -183,12 +195,18 @@ class StreamTransport:
             raise TransportError("RemoteProtocolError", message) from None
 
     async def _roundtrip(
-        self, address: tuple[str, int], conn: _Connection, data: bytes, head_only: bool
+        self,
+        address: tuple[str, int],
+        conn: _Connection,
+        data: bytes,
+        head_only: bool,
+        written: bool = False,
     ) -> Reply:
         keep = False
         try:
             try:
-                conn.writer.write(data)
+                if not written:
+                    conn.writer.write(data)
                 await conn.writer.drain()
             except OSError as exc:
                 raise _Stale() if isinstance(exc, ConnectionError) else _error("WriteError", exc) from None
@@ -243,6 +261,66 @@ class StreamTransport:
         for connections in idle.values():
             for conn in connections:
                 conn.close()
+
+
+class Sending:
+    """A request :meth:`StreamTransport.start` began: written already if a kept-alive connection was idle.
+
+    Await :meth:`reply` once; or, if it will never be awaited, :meth:`abandon` closes the connection it
+    was written on."""
+
+    __slots__ = ("_conn", "_data", "_error", "_head_only", "_transport", "address")
+
+    def __init__(
+        self,
+        transport: StreamTransport,
+        method: str,
+        url: str,
+        params: Sequence[tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> None:
+        self._transport = transport
+        self._head_only = method == "HEAD"
+        self._conn: _Connection | None = None
+        self._error: TransportError | None = None
+        self._data = b""
+        self.address: tuple[str, int] = ("", 0)
+        try:
+            target = _Target(url, params)
+            self._data = transport._head(method, target, headers, body) + body
+        except TransportError as exc:
+            self._error = exc  # raised by reply(), as send() raises it
+            return
+        self.address = target.address
+        conn = transport._take(target.address)
+        if conn is None:
+            return
+        try:
+            conn.writer.write(self._data)
+        except (OSError, RuntimeError):
+            conn.close()  # reply() connects afresh, as for a kept-alive connection found closed
+            return
+        self._conn = conn
+
+    @property
+    def written(self) -> bool:
+        return self._conn is not None
+
+    async def reply(self, timeout: float) -> Reply:  # noqa: ASYNC109 -- over connect + write + read
+        if self._error is not None:
+            raise self._error
+        conn, self._conn = self._conn, None  # from here the exchange owns the connection
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._transport._exchange(self.address, self._data, self._head_only, conn)
+        except TimeoutError:
+            raise TransportError("timeout") from None
+
+    def abandon(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 class _Stale(Exception):
