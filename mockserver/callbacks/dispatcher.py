@@ -16,8 +16,6 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
-import httpx
-
 from mockserver.callbacks.model import (
     NO_RETRY,
     RESPONSE_SNIPPET,
@@ -28,7 +26,13 @@ from mockserver.callbacks.model import (
     Reply,
     RetryPolicy,
 )
-from mockserver.callbacks.transport import HttpxTransport, StreamTransport, Transport, TransportError
+from mockserver.callbacks.transport import (
+    HttpClient,
+    HttpxTransport,
+    StreamTransport,
+    Transport,
+    TransportError,
+)
 from mockserver.core.clock import Scheduler
 from mockserver.core.faults import FaultBook
 from mockserver.core.ids import IdFactory
@@ -83,7 +87,7 @@ class Dispatcher:
     def __init__(
         self,
         scheduler: Scheduler,
-        client: httpx.AsyncClient,
+        client: HttpClient,
         ids: IdFactory,
         *,
         timeout: float = 10.0,
