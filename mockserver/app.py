@@ -7,11 +7,9 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import yaml
-from faker import Faker
 from starlette.applications import Starlette
 from starlette.datastructures import URLPath
 from starlette.exceptions import HTTPException
@@ -24,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mockserver import __version__, requestlog, snapshot
 from mockserver.activity import ActivityMiddleware
 from mockserver.callbacks.dispatcher import Dispatcher
-from mockserver.callbacks.transport import HttpxTransport, StreamTransport, Transport
+from mockserver.callbacks.transport import HttpClient, HttpxTransport, LazyClient, StreamTransport, Transport
 from mockserver.control.front import front_routes, to_dashboard
 from mockserver.control.openapi import openapi_routes
 from mockserver.control.responses import ControlJSON
@@ -50,7 +48,11 @@ from mockserver.settings import Settings
 from mockserver.state import AppState
 from mockserver.tenants.dispatch import TenantDispatch
 from mockserver.tenants.registry import TenantRegistry
-from mockserver.tls import CAError, ServerTLS
+
+if TYPE_CHECKING:  # httpx and cryptography are imported where used: start-up skips them (issue 14)
+    import httpx
+
+    from mockserver.tls import ServerTLS
 
 SHIPPED_SCENARIOS = Path(__file__).parent / "scenarios"
 log = logging.getLogger("mockserver")
@@ -149,7 +151,7 @@ def _write_state(path: Path, data: dict[str, Any]) -> None:
     snapshot.write_file(path, snapshot.dumps(data))
 
 
-def callback_transport(settings: Settings, client: httpx.AsyncClient, owns_client: bool) -> Transport | None:
+def callback_transport(settings: Settings, client: HttpClient, owns_client: bool) -> Transport | None:
     """What carries callbacks: the dispatcher's own choice, unless an injected client must see every
     request or ``--callback-allow`` limits where they may go."""
     if not settings.callback_allow:
@@ -203,13 +205,15 @@ def create_app(
     clock = clock or make_clock(settings.clock, settings.speed, settings.start)
     scheduler = Scheduler(clock)
     ids = IdFactory(settings.seed, stream=_stream("ids", settings.tenant))
+    from faker import Faker  # ~60 ms to import; `mockserver --help`, `ca` and drift commands skip it
+
     faker = Faker()
     faker.seed_instance(settings.seed)
     scenarios = load_scenarios(settings)
     backend = CallBackend(scheduler, ids, scenarios, recording_delay=settings.recording_delay)
     backend.store.max_finished = settings.max_calls
     owns_client = http_client is None
-    client = http_client or httpx.AsyncClient(follow_redirects=False)
+    client: HttpClient = http_client or LazyClient()  # its SSL context is built on the first https callback
     dispatcher = Dispatcher(
         scheduler,
         client,
@@ -383,6 +387,8 @@ def _host_name(scope: Scope) -> str:
 def _server_tls(settings: Settings, state: AppState) -> ServerTLS | None:
     if not settings.tls:
         return None
+    from mockserver.tls import CAError, ServerTLS  # cryptography: only with --tls
+
     try:
         return ServerTLS.build(settings.ca_dir, [h for p in state.providers.values() for h in p.hosts])
     except CAError as exc:

@@ -17,8 +17,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import httpx
-
 from mockserver.callbacks.model import (
     NO_RETRY,
     RESPONSE_SNIPPET,
@@ -30,6 +28,7 @@ from mockserver.callbacks.model import (
     RetryPolicy,
 )
 from mockserver.callbacks.transport import (
+    HttpClient,
     HttpxTransport,
     Sending,
     StreamTransport,
@@ -95,7 +94,7 @@ class Dispatcher:
     def __init__(
         self,
         scheduler: Scheduler,
-        client: httpx.AsyncClient,
+        client: HttpClient,
         ids: IdFactory,
         *,
         timeout: float = 10.0,

@@ -14,12 +14,13 @@ import contextlib
 import re
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
-import httpx
-
 from mockserver.callbacks.model import Reply
+
+if TYPE_CHECKING:  # imported where a request goes through httpx: start-up skips it (issue 14)
+    import httpx
 
 #: Bytes of a response body kept; the rest is not read (the connection is then closed, not reused).
 MAX_BODY = 1024 * 1024
@@ -70,8 +71,57 @@ def with_params(url: str, params: Sequence[tuple[str, str]]) -> str:
     return base + joiner + urlencode(params)
 
 
+class HttpClient(Protocol):
+    """What :class:`HttpxTransport` needs of a client: an ``httpx.AsyncClient``, or a :class:`LazyClient`."""
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str],
+        content: bytes | None,
+        timeout: float,  # noqa: ASYNC109 -- httpx's name
+    ) -> httpx.Response: ...
+
+    async def aclose(self) -> None: ...
+
+
+class LazyClient:
+    """The server's own ``httpx.AsyncClient(follow_redirects=False)``, built on its first request.
+
+    Importing httpx and building the client's SSL context (certifi's bundle) cost ~90 ms of start-up,
+    while plain http:// callbacks never use it (:class:`StreamTransport` carries them)."""
+
+    def __init__(self) -> None:
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def built(self) -> bool:
+        return self._client is not None
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str],
+        content: bytes | None,
+        timeout: float,  # noqa: ASYNC109 -- httpx's name
+    ) -> httpx.Response:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.AsyncClient(follow_redirects=False)
+        return await self._client.request(method, url, headers=headers, content=content, timeout=timeout)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+
 class HttpxTransport:
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: HttpClient) -> None:
         self.client = client
 
     async def send(
@@ -83,6 +133,8 @@ class HttpxTransport:
         body: bytes,
         timeout: float,  # noqa: ASYNC109 -- one deadline per request, over connect + write + read
     ) -> Reply:
+        import httpx
+
         try:
             response = await self.client.request(
                 method, with_params(url, params), headers=dict(headers), content=body or None, timeout=timeout

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from mockserver.drift import cassette
-from mockserver.drift.accounts import DriftSetupError
 from mockserver.drift.upstreams import UPSTREAMS, upstream_for
 
 PROVIDERS = click.Choice(sorted(UPSTREAMS))
@@ -60,6 +59,7 @@ def record(provider: str, upstream: str | None, host: str, port: int, out: Path,
 def drift(cassette_file: Path, provider: str | None, as_json: bool, explain: bool) -> None:
     """Replay CASSETTE against a fresh mock and report where its answers differ (exit 1 on drift)."""
     from mockserver.drift import report
+    from mockserver.drift.accounts import DriftSetupError  # imports httpx: not at start-up (issue 14)
     from mockserver.drift.replay import replay
 
     try:

@@ -17,9 +17,8 @@ import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from faker import Faker
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
@@ -33,6 +32,9 @@ from mockserver.core.errors import InvalidParameter, MockError, TooManyRequests
 from mockserver.core.faults import FaultBook, FaultRule
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import BODY_KEPT, Journal
+
+if TYPE_CHECKING:  # ~60 ms to import: create_app imports it (issue 14)
+    from faker import Faker
 
 Handler = Callable[[Request], Awaitable[Response]]
 log = logging.getLogger("mockserver")

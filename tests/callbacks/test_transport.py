@@ -19,6 +19,7 @@ from mockserver.callbacks.model import OutboundRequest, Reply
 from mockserver.callbacks.transport import (
     MAX_BODY,
     HttpxTransport,
+    LazyClient,
     StreamTransport,
     TransportError,
     _Target,
@@ -368,6 +369,24 @@ def test_the_httpx_transport_maps_errors_to_what_attempts_record() -> None:
     assert dead == "ConnectError: All connection attempts failed"
     assert isinstance(ok, Reply)
     assert ok.text == "https://h/ok?a=1&b=2"
+
+
+def test_the_lazy_client_is_built_by_its_first_request_and_follows_no_redirect() -> None:
+    moved = b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n"
+
+    async def body() -> tuple[bool, bool, Reply, int]:
+        unused = LazyClient()
+        await unused.aclose()  # closing a client never used builds nothing
+        client = LazyClient()
+        built_before = client.built
+        async with raw_server(Answer(moved)) as raw:
+            reply = await HttpxTransport(client).send("GET", raw.url("/x"), (), {}, b"", 5)
+            await client.aclose()
+        return unused.built, built_before, reply, len(raw.requests)
+
+    unused_built, built_before, reply, requests = run(body)
+    assert (unused_built, built_before) == (False, False)
+    assert (reply.status, reply.headers["location"], requests) == (302, "/elsewhere", 1)
 
 
 # -- whatever a server sends -------------------------------------------------------------------------

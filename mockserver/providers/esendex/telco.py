@@ -5,9 +5,12 @@ Drawn from the app's seeded Faker, so the same run gives the same carriers [S-se
 
 from __future__ import annotations
 
-from faker import Faker
+from typing import TYPE_CHECKING
 
 from mockserver.providers.esendex.models import Telco
+
+if TYPE_CHECKING:  # ~60 ms to import: create_app imports it (issue 14)
+    from faker import Faker
 
 #: (carrier name, carrier type, wireless) as US number-portability lookups name them.
 CARRIERS: tuple[tuple[str, str, bool], ...] = (
