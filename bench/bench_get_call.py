@@ -48,6 +48,15 @@ CALL_PATH = "/v2/accounts/{acc}/calls/{call}"
 # -- processes ---------------------------------------------------------------------------------
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def mock_process(port: int, *flags: str) -> Iterator[subprocess.Popen[bytes]]:
     argv = [console_script(), "serve", "--port", str(port), *flags]
@@ -55,12 +64,7 @@ def mock_process(port: int, *flags: str) -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         if process.stderr is not None:
             process.stderr.close()
 
@@ -128,12 +132,7 @@ def spawn_ready(argv: list[str], port: int) -> float:
         wait_healthy(port, lambda: process.poll() is None)
         return time.perf_counter() - started
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def time_to_ready(runs: int) -> tuple[list[float], list[float]]:
