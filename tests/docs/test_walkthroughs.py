@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs.walkthrough import pattern, run, steps
+from tests.docs.walkthrough import pattern, run, steps, without_server_log
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(
@@ -51,3 +51,12 @@ def test_no_run_blocks_are_left_out() -> None:
     [step] = steps(text)
     assert step.shown == ["hi"]
     assert step.line == 5
+
+
+def test_the_server_log_is_taken_out_even_mid_line() -> None:
+    out = (
+        '{"ErrorMessage":"required"}2026-01-01T09:01:00.000Z dillo GET /api/sendaction/voice/1 401 0.3ms\n'
+        " (HTTP 401)\n"
+        "2026-01-01T09:01:00.000Z dillo callback POST http://127.0.0.1:1/s 200 1.2ms call=c1 #1\n"
+    )
+    assert without_server_log(out) == '{"ErrorMessage":"required"} (HTTP 401)\n'

@@ -57,6 +57,18 @@ def pattern(shown: list[str]) -> re.Pattern[str]:
     return re.compile(".*?".join(parts), re.DOTALL)
 
 
+#: A line of the background server's request or callback log (mockserver/requestlog.py). It shares the
+#: terminal with curl, so it can land in the middle of a shown line (between a body and curl's ``-w``).
+SERVER_LOG = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [a-z]+ (?:callback )?[A-Z]+ [^\n]*?\d+\.\dms"
+    r"(?: call=\S+)?(?: #\d+)?\n"
+)
+
+
+def without_server_log(out: str) -> str:
+    return SERVER_LOG.sub("", out)
+
+
 def run(page_steps: list[Step], cwd: Path, port: int, bin_dir: Path, timeout: float = 45) -> list[str]:
     """Run the steps in one bash session; return each step's output (stdout and stderr)."""
     script = "set -eo pipefail\n"
@@ -89,7 +101,7 @@ def run(page_steps: list[Step], cwd: Path, port: int, bin_dir: Path, timeout: fl
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)  # what the page started in the background
-    out = log.read_text(encoding="utf-8", errors="replace")
+    out = without_server_log(log.read_text(encoding="utf-8", errors="replace"))
     if proc.returncode is None or proc.returncode < 0:
         raise AssertionError(f"walkthrough timed out after {timeout} s:\n{out}")
     outputs = out.split(MARK + "\n")[1:]
