@@ -95,6 +95,20 @@ def test_the_page_links_its_assets_under_the_control_mount(control: Any) -> None
     assert 'data-base="/_mock"' in response.text
 
 
+def test_a_tenants_page_talks_to_its_control_api_and_knows_the_way_back(control: Any) -> None:
+    control.http.post("/_mock/tenants", json={"id": "page-t"}).raise_for_status()
+    try:
+        response = control.http.get("/_mock/tenants/page-t/ui")
+        assert response.status_code == 200
+        assert 'data-base="/_mock/tenants/page-t"' in response.text
+        assert 'data-root="/_mock"' in response.text
+        assert 'data-tenant="page-t"' in response.text
+        assert 'src="/_mock/ui/static/dashboard.js"' in response.text  # one copy of the files for all
+        assert 'data-tenant=""' in control.http.get("/_mock/ui").text
+    finally:
+        control.http.delete("/_mock/tenants/page-t")
+
+
 @pytest.mark.parametrize(
     ("name", "media_type"),
     [("dashboard.js", "text/javascript"), ("dashboard.css", "text/css")],
@@ -299,7 +313,7 @@ def test_details_of_an_unknown_call_answer_404(control: Any) -> None:
 def test_the_snapshot_and_each_batch_carry_the_activity_counters(control: Any, api: Apifonica) -> None:
     with events(control.server.base_url) as stream:
         first = stream.until("snapshot")["activity"]
-        assert set(first) == {"journal", "callbacks", "attempts", "faults"}
+        assert set(first) == {"journal", "callbacks", "attempts", "faults", "tenants"}
         api.call(events="all")
         batch = stream.until("calls")
     assert batch["activity"]["journal"] == first["journal"] + 1
@@ -322,6 +336,25 @@ def test_a_fault_added_or_hit_sends_activity(control: Any, api: Apifonica) -> No
         assert stream.until("activity")["faults"] == [1, 0]
         assert api.http.get(f"/v2/accounts/{api.acc}/calls").status_code == 503
         assert stream.until("activity", lambda a: a["faults"] != [1, 0])["faults"] == [1, 1]
+
+
+def test_tenants_made_filled_and_dropped_send_activity(control: Any) -> None:
+    with events(control.server.base_url) as stream:
+        assert stream.until("snapshot")["activity"]["tenants"] == []
+        made = control.http.post("/_mock/tenants", json={"id": "act-t"})
+        try:
+            assert stream.until("activity", lambda a: a["tenants"] != [])["tenants"] == [["act-t", 0]]
+            acc = made.json()["credentials"]["apifonica"][0]
+            auth = (acc["account_sid"], acc["auth_token"])
+            body = {"from": "442071234567", "to": "15550000001", "controller": "http://127.0.0.1:9/x"}
+            path = f"/v2/accounts/{acc['account_sid']}/calls"
+            assert control.http.post(path, json=body, auth=auth).status_code == 201
+            assert stream.until("activity", lambda a: a["tenants"] != [["act-t", 0]])["tenants"] == [
+                ["act-t", 1]
+            ]
+        finally:
+            control.http.delete("/_mock/tenants/act-t")
+        assert stream.until("activity", lambda a: a["tenants"] == [])["tenants"] == []
 
 
 # -- resources: what each provider keeps ------------------------------------------------------------

@@ -421,3 +421,103 @@ def test_with_a_control_token_the_page_works_once_opened_with_it(page: Page) -> 
             expect(page.locator("#credentials-apifonica")).to_be_visible()
         finally:
             page.goto("about:blank")
+
+
+@pytest.fixture
+def tenant(control: Any) -> Iterator[str]:
+    """The id the tenant test makes from the page; dropped afterwards if the test left it."""
+    yield "ui-job"
+    control.http.delete("/_mock/tenants/ui-job")
+
+
+def tenant_call(base_url: str, tenant_id: str) -> str:
+    """A call placed with the tenant's own Apifonica credentials (no header: they take it there)."""
+    made = httpx.get(f"{base_url}/_mock/tenants/{tenant_id}", timeout=10).json()
+    cred = made["credentials"]["apifonica"][0]
+    acc = cred["account_sid"]
+    body = {
+        "from": "442071234567",
+        "to": "15550000123",
+        "controller": f"{base_url}/_mock/tenants/{tenant_id}/sink/ctl",
+    }
+    response = httpx.post(
+        f"{base_url}/v2/accounts/{acc}/calls", json=body, auth=(acc, cred["auth_token"]), timeout=10
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["uri"].rsplit("/", 1)[1])
+
+
+def test_a_tenant_is_made_opened_reset_and_dropped_from_the_page(
+    page: Page, control: Any, tenant: str
+) -> None:
+    base = control.server.base_url
+    view(page, "Tenants")
+    expect(page.locator("#tenants-body .none")).to_contain_text("No tenants but the default one")
+    page.get_by_label("Tenant id").fill(tenant)
+    page.get_by_label("Tenant clock").select_option("virtual")
+    page.get_by_role("button", name="Create tenant").click()
+    expect(page).to_have_url(re.compile(f"#/tenants/{tenant}$"))
+    expect(page.locator("#tenant-details-title")).to_have_text(f"Tenant {tenant}")
+    expect(page.locator("#tenant-note")).to_contain_text(f"Made tenant {tenant}")
+    assert [t["id"] for t in control.http.get("/_mock/tenants").json()["tenants"]] == [tenant]
+
+    sid = tenant_call(base, tenant)
+    page.get_by_role("link", name="All tenants").click()
+    row = page.locator(f"#tenants-table tr[data-tenant-id='{tenant}']")
+    expect(row.locator("td.number")).to_have_text("1")  # live: the stream's activity names its calls
+
+    row.get_by_role("link", name=f"Open tenant {tenant}'s dashboard").click()
+    expect(page).to_have_url(f"{base}/_mock/tenants/{tenant}/ui")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#tenant-badge")).to_contain_text(tenant)
+    expect(page).to_have_title(re.compile(f"tenant {tenant}"))
+    expect(row_of(page, sid)).to_have_attribute("data-state", "queued")
+    page.get_by_role("button", name="+10 s").click()  # the tenant's clock, not the default one's
+    expect(row_of(page, sid)).to_have_attribute("data-state", "answered")
+    assert control.http.get(f"/_mock/tenants/{tenant}/clock").json()["now"] == "2026-01-01T09:00:10Z"
+    assert control.http.get("/_mock/clock").json()["now"] == "2026-01-01T09:00:00Z"
+    assert control.http.get("/_mock/calls").json()["calls"] == []
+    view(page, "Tenants")
+    expect(page.locator("#tenant-own")).to_contain_text(f"tenant {tenant}")
+    expect(page.locator("#tenant-form")).to_be_hidden()
+
+    page.get_by_role("link", name="all tenants").click()
+    expect(page).to_have_url(f"{base}/_mock/ui#/tenants")
+    expect(page.locator("#tenant-badge")).to_be_hidden()
+    row.get_by_role("button", name=f"Reset tenant {tenant}").click()
+    expect(page.locator("#tenant-note")).to_contain_text(f"Reset tenant {tenant}")
+    expect(row.locator("td.number")).to_have_text("0")
+    assert control.http.get(f"/_mock/tenants/{tenant}/calls").json()["calls"] == []
+    row.get_by_role("button", name=f"Drop tenant {tenant}").click()
+    expect(row).to_have_count(0)
+    expect(page.locator("#tenant-note")).to_contain_text(f"Dropped tenant {tenant}")
+    assert control.http.get("/_mock/tenants").json()["tenants"] == []
+
+
+def test_a_tenants_call_has_a_deep_link_and_a_bad_id_says_why(
+    browser: Browser, page: Page, control: Any, tenant: str
+) -> None:
+    base = control.server.base_url
+    view(page, "Tenants")
+    page.get_by_label("Tenant id").fill("not ok!")
+    page.get_by_role("button", name="Create tenant").click()  # the browser's own check: nothing sent
+    assert control.http.get("/_mock/tenants").json()["tenants"] == []
+    page.get_by_label("Tenant id").fill("default")
+    page.locator("#tenant-id").evaluate("node => node.removeAttribute('pattern')")
+    page.get_by_role("button", name="Create tenant").click()
+    expect(page.locator("#tenant-outcome")).to_contain_text("default")  # the server's 409, in its words
+
+    control.http.post("/_mock/tenants", json={"id": tenant}).raise_for_status()
+    sid = tenant_call(base, tenant)
+    fresh = browser.new_page()
+    try:
+        fresh.set_default_timeout(WAIT_MS)
+        fresh.goto(f"{base}/_mock/tenants/{tenant}/ui#/calls/{sid}")
+        expect(fresh.locator("#details-title")).to_have_text(f"Call {sid}")
+        fresh.goto(f"{base}/_mock/ui#/tenants/{tenant}")
+        expect(fresh.locator("#tenant-details-title")).to_have_text(f"Tenant {tenant}")
+        expect(fresh.locator("#tenant-details")).to_contain_text(f"X-Mock-Tenant: {tenant}")
+        fresh.goto(f"{base}/_mock/ui#/tenants/nobody")
+        expect(fresh.locator("#tenants-body .error")).to_contain_text("no tenant 'nobody'")
+    finally:
+        fresh.close()

@@ -121,12 +121,15 @@ class DashboardHub:
         """Counters that move whenever a view other than the calls may have changed. They only grow
         (a reset sends a snapshot instead), so the page compares them, never reads them as totals."""
         faults = self.state.faults.listing()
-        return {
+        activity: dict[str, Any] = {
             "journal": self.requests_seen,
             "callbacks": len(self.state.dispatcher),
             "attempts": self.attempts_seen,
             "faults": [len(faults), sum(int(f["hits"]) for f in faults)],
         }
+        if self.state.tenants is not None:  # the default tenant's page: tenants come, go and fill up
+            activity["tenants"] = [[t.id, len(t.state.backend.store)] for t in self.state.tenants]
+        return activity
 
     def start_over(self) -> None:
         """The state was reset or restored: every open page gets a fresh snapshot."""

@@ -28,9 +28,14 @@ def _state(request: Request) -> AppState:
 
 async def page(request: Request) -> Response:
     """The page, told where the control API is (``root_path`` is ``/_mock`` under the mount, with any
-    prefix a proxy adds in front)."""
-    base = html.escape(request.scope.get("root_path", ""), quote=True)
-    text = (STATIC / "dashboard.html").read_text(encoding="utf-8").replace("{{base}}", base)
+    prefix a proxy adds in front). A tenant's page (``/_mock/tenants/{id}/ui``) talks to that tenant's
+    control API, ``/_mock/tenants/{id}``, and knows the default tenant's for the way back."""
+    root = request.scope.get("root_path", "")
+    tenant = _state(request).settings.tenant
+    base = f"{root}/tenants/{tenant}" if tenant else root
+    text = (STATIC / "dashboard.html").read_text(encoding="utf-8")
+    for name, value in (("base", base), ("root", root), ("tenant", tenant)):
+        text = text.replace("{{" + name + "}}", html.escape(value, quote=True))
     return HTMLResponse(text, headers=NO_CACHE)
 
 

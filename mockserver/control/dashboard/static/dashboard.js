@@ -28,7 +28,8 @@ function showRoute() {
     else link.removeAttribute("aria-current");
   }
   const label = document.querySelector(`nav.views a[data-nav="${where.view}"]`).textContent;
-  document.title = `${label} · mockserver dashboard`;
+  const tenant = document.body.dataset.tenant;
+  document.title = `${label} · ${tenant ? `tenant ${tenant} · ` : ""}mockserver dashboard`;
   current = views[where.view];
   current.show(where);
 }
@@ -63,6 +64,13 @@ for (const button of document.querySelectorAll("[data-advance]")) {
       showClock(answer.clock);
     }),
   );
+}
+
+// A tenant's dashboard ({root}/tenants/<id>/ui): says whose it is; its Reset resets that tenant only.
+if (document.body.dataset.tenant) {
+  $("tenant-name").textContent = document.body.dataset.tenant;
+  $("tenant-badge").hidden = false;
+  $("reset").textContent = "Reset tenant";
 }
 
 $("reset").addEventListener("click", (event) =>
