@@ -2,13 +2,22 @@
 
     .venv/bin/python bench/bench_webhooks.py [--seconds 10] [--rounds 3] [--concurrency 32]
         [--targets mock,bare] [--per-origin N]
-    (WIREMOCK_JAR=/path/to/wiremock-standalone.jar adds wiremock)
+    (WIREMOCK_JAR=/path/to/wiremock-standalone.jar adds wiremock; --targets mock,mock+bad for issue 13's
+    bad-neighbour figure)
 
 Each target answers ``POST /v2/accounts/{acc}/calls`` and sends one webhook per create to a receiver:
 
 - ``mock``: ``mockserver serve --clock real`` with a scenario that ends at once (``initiated`` then ``busy``
   at 0 s, from ``--scenarios``) and Apifonica's ``events: "busy"``: one status event per call.
 - ``mock-aiohttp``: the same, with deliveries sent by aiohttp's client (bench/aiohttp_transport.py).
+- ``mock+bad``: the same server, with bad neighbours (issue 13, "a healthy receiver's callbacks arrive
+  within their normal latency while another receiver is dead, slow or hostile"): before the load,
+  ``NEIGHBOUR_CALLS`` calls each point at four bad receivers — one that accepts and never answers (each
+  attempt runs to the mock's 10 s attempt timeout), one whose port refuses connections, one that answers
+  500, one that closes every connection at once — so their deliveries are in flight, failing and being
+  retried (Apifonica's 5 / 30 / 120 s) while the healthy receiver's load runs. Its rows report the healthy
+  receiver's p99 against plain ``mock`` in the same round (goal: within 20 %) and how many of the bad
+  receivers' deliveries ``GET /_mock/callbacks`` shows as queued / in flight / waiting / done.
 - ``bare``: a bare Starlette app on the same uvicorn stack that answers 201 from a dict and posts the
   webhook with the project's StreamTransport: the ceiling of "create + one callback" on this stack.
 - ``wiremock``: WireMock standalone (``java -jar $WIREMOCK_JAR``) with a stub that answers the create and
@@ -69,6 +78,8 @@ steps:
 GOAL_RATIO = 0.95
 GOAL_P99_MS = 100.0
 GOAL_VS_WIREMOCK = 2.0
+GOAL_BAD_NEIGHBOURS = 1.2  # healthy p99 with bad neighbours / without, in the same round
+NEIGHBOUR_CALLS = 100  # calls pointed at each bad receiver before the load
 BARE_PATH = "/v2/accounts/{acc}/calls"
 
 
@@ -116,6 +127,66 @@ async def _receiver(port: int) -> None:
         await server.serve_forever()
 
 
+def serve_bad(silent: int, failing: int, closing: int) -> None:
+    asyncio.run(_bad(silent, failing, closing))
+
+
+async def _bad(silent: int, failing: int, closing: int) -> None:
+    """Three bad receivers: one reads and never answers, one answers 500, one closes at once."""
+    held: list[asyncio.StreamWriter] = []
+    error = b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
+
+    async def never(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # kept open, never answered
+        while await reader.read(65536):
+            pass
+
+    async def fail(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                for line in head.decode("latin-1").split("\r\n")[1:]:
+                    name, _, value = line.partition(":")
+                    if name.strip().lower() == "content-length" and int(value):
+                        await reader.readexactly(int(value))
+                writer.write(error)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    async def close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    servers = [
+        await asyncio.start_server(handler, "127.0.0.1", port, backlog=1024)
+        for handler, port in ((never, silent), (fail, failing), (close, closing))
+    ]
+    await asyncio.gather(*(server.serve_forever() for server in servers))
+
+
+@contextmanager
+def bad_receivers() -> Iterator[dict[str, str]]:
+    """{kind: base URL} of the bad receivers; ``refused`` is a port nothing listens on."""
+    silent, failing, closing, refused = free_port(), free_port(), free_port(), free_port()
+    process = multiprocessing.get_context("spawn").Process(
+        target=serve_bad, args=(silent, failing, closing), daemon=True
+    )
+    process.start()
+    try:
+        wait_listening(failing)
+        yield {
+            kind: f"http://127.0.0.1:{port}"
+            for kind, port in (
+                ("silent", silent),
+                ("refused", refused),
+                ("500", failing),
+                ("closing", closing),
+            )
+        }
+    finally:
+        stop(process)
+
+
 @contextmanager
 def receiver_process() -> Iterator[str]:
     port = free_port()
@@ -152,13 +223,16 @@ class Target:
     name: str
     load: Load
     recorded: Callable[[], int] | None = None  # 200 attempts the server itself recorded (mock only)
+    neighbours: Callable[[], dict[str, int]] | None = None  # the bad receivers' deliveries by state
 
 
 TO_ONLY = '{"to": "{to}"}'
 
 
 @contextmanager
-def mock_target(receiver: str, per_origin: int | None, transport: str) -> Iterator[Target]:
+def mock_target(
+    receiver: str, per_origin: int | None, transport: str, bad: dict[str, str] | None = None
+) -> Iterator[Target]:
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, f"{SCENARIO}.yaml").write_text(SCENARIO_YAML)
@@ -200,7 +274,21 @@ def mock_target(receiver: str, per_origin: int | None, transport: str) -> Iterat
 
             headers = {"Authorization": f"Basic {basic}", "X-Mock-Scenario": SCENARIO}
             name = "mock" if transport == "stream" else f"mock-{transport}"
-            yield Target(name, Load(port, f"/v2/accounts/{sid}/calls", headers, body), recorded)
+            load = Load(port, f"/v2/accounts/{sid}/calls", headers, body)
+            if bad is None:
+                yield Target(name, load, recorded)
+                return
+            place_neighbours(base, f"/v2/accounts/{sid}/calls", headers, bad)
+
+            def neighbours() -> dict[str, int]:
+                rows = httpx.get(f"{base}/_mock/callbacks", timeout=300).json()["callbacks"]
+                states: dict[str, int] = {}
+                for row in rows:
+                    if not row["url"].startswith(f"{receiver}/"):
+                        states[row["state"]] = states.get(row["state"], 0) + 1
+                return states
+
+            yield Target("mock+bad", load, recorded, neighbours)
         finally:
             process.terminate()
             try:
@@ -213,6 +301,27 @@ def mock_target(receiver: str, per_origin: int | None, transport: str) -> Iterat
             process.stderr.close()
             if errors and process.returncode not in (0, -15):
                 print(f"  mock stderr (exit {process.returncode}):\n{errors[-2000:]}", file=sys.stderr)
+
+
+def place_neighbours(base: str, path: str, headers: dict[str, str], bad: dict[str, str]) -> None:
+    """``NEIGHBOUR_CALLS`` calls per bad receiver, placed before the load; waits until the silent
+    receiver holds its attempts, so the load runs with them in flight."""
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        for kind, url in bad.items():
+            for n in range(NEIGHBOUR_CALLS):
+                body = {
+                    "from": "442071234567",
+                    "to": f"19{n:09d}",
+                    "controller": f"{url}/{kind}",
+                    "events": "busy",
+                }
+                client.post(path, json=body).raise_for_status()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            states = client.get("/_mock/callbacks").json()["states"]
+            if states["in_flight"] >= 1 and states["queued"] == 0:
+                return
+            time.sleep(0.05)  # wall-clock ok: waits for the server's dispatcher (another process)
 
 
 def serve_bare(port: int, receiver: str) -> None:
@@ -389,6 +498,7 @@ class Run:
     duplicates: int
     unrecorded: int | None
     problems: list[str] = field(default_factory=list)
+    neighbours: dict[str, int] | None = None  # mock+bad: the bad receivers' deliveries by state
 
     @property
     def ratio(self) -> float:
@@ -429,6 +539,9 @@ def one_run(target: Target, receiver: str, seconds: float, concurrency: int) -> 
     )
     if lost or duplicates or stray or unrecorded:
         problems.append(f"lost {lost}, duplicates {duplicates}, stray {stray}, unrecorded {unrecorded}")
+    neighbours = None if target.neighbours is None else target.neighbours()
+    if neighbours is not None and sum(neighbours.values()) < 4 * NEIGHBOUR_CALLS:
+        problems.append(f"the bad receivers' deliveries are not all listed: {neighbours}")
     return Run(
         target=target.name,
         creates_per_s=len(sent) / window,
@@ -440,6 +553,7 @@ def one_run(target: Target, receiver: str, seconds: float, concurrency: int) -> 
         duplicates=duplicates,
         unrecorded=unrecorded,
         problems=problems,
+        neighbours=neighbours,
     )
 
 
@@ -465,11 +579,18 @@ def targets_for(names: list[str], receiver: str, per_origin: int | None) -> dict
         "mock": lambda: mock_target(receiver, per_origin, "stream"),
         "mock-aiohttp": lambda: mock_target(receiver, per_origin, "aiohttp"),
         "bare": lambda: bare_target(receiver),
+        "mock+bad": lambda: bad_mock_target(receiver, per_origin),
     }
     jar = os.environ.get("WIREMOCK_JAR")
     if jar:
         makers["wiremock"] = lambda: wiremock_target(receiver, jar)
     return {name: makers[name] for name in names if name in makers}
+
+
+@contextmanager
+def bad_mock_target(receiver: str, per_origin: int | None) -> Iterator[Target]:
+    with bad_receivers() as bad, mock_target(receiver, per_origin, "stream", bad) as target:
+        yield target
 
 
 def run_suite(
@@ -488,6 +609,7 @@ def run_suite(
                     f"  callbacks {run.callbacks_per_s:7.0f}/s ({run.ratio:4.2f}x)"
                     f"  p50 {run.p50_ms:7.1f} ms  p99 {run.p99_ms:7.1f} ms (sent {run.p99_from_send_ms:6.1f})"
                     f"  lost {run.lost}  unrecorded {run.unrecorded}"
+                    + ("" if run.neighbours is None else f"  bad receivers' deliveries {run.neighbours}")
                     + ("" if not run.problems else "  ! " + "; ".join(run.problems)),
                     flush=True,
                 )
@@ -513,6 +635,19 @@ def ratios(runs: list[Run]) -> list[tuple[str, str]]:
         rows.append((f"{name}: create sent→callback p99 ms", spread([r.p99_from_send_ms for r in own], 1)))
         rows.append((f"{name}: lost / unrecorded", "  ".join(f"{r.lost}/{r.unrecorded}" for r in own)))
     mock = by.get("mock", [])
+    if mock and "mock+bad" in by:
+        pairs = list(zip(by["mock+bad"], mock, strict=False))
+        rows.append(("mock+bad / mock: callback p99", spread([b.p99_ms / m.p99_ms for b, m in pairs], 2)))
+        ratio = statistics.median(b.p99_ms / m.p99_ms for b, m in pairs)
+        rows.append(
+            (
+                f"goal healthy p99 with bad neighbours ≤ {GOAL_BAD_NEIGHBOURS}x",
+                verdict(ratio <= GOAL_BAD_NEIGHBOURS),
+            )
+        )
+        rows.append(
+            ("mock+bad: every bad delivery listed", verdict(all(not b.problems for b in by["mock+bad"])))
+        )
     for peer in ("bare", "wiremock", "mock-aiohttp"):
         if mock and peer in by:
             pairs = list(zip(mock, by[peer], strict=False))
@@ -566,7 +701,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--targets",
         default="mock,bare,wiremock",
-        help="comma-separated: mock, mock-aiohttp, bare, wiremock (wiremock only with WIREMOCK_JAR)",
+        help="comma-separated: mock, mock+bad, mock-aiohttp, bare, wiremock (wiremock: WIREMOCK_JAR only)",
     )
 
 
