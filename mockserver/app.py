@@ -285,12 +285,14 @@ def create_app(
     # (127.0.0.1, localhost, the container's name) sees every provider at its real paths and under
     # /<provider>/. Provider routes come first: they carry the traffic benchmarks and users care about.
     hosts = ProviderHosts()
-    routes: list[BaseRoute] = [hosts]
+    provider_tables: list[BaseRoute] = []
     for name, provider in state.providers.items():
         provider_routes = provider.routes()
-        routes.append(PrefixGate(provider_routes))  # one prefix test skips a whole table (gate.py)
-        routes.append(Mount(f"/{name}", routes=[PrefixGate(provider_routes)]))
+        provider_tables.extend(provider_routes)
+        provider_tables.append(Mount(f"/{name}", routes=[PrefixGate(provider_routes)]))
         hosts.add(name, provider.hosts, Router([*provider_routes, Mount("/_mock", routes=mock_routes)]))
+    # every provider's table and mount behind one look-up of the path's first segment (gate.py)
+    routes: list[BaseRoute] = [hosts, PrefixGate(provider_tables)]
     routes.append(Mount("/_mock", routes=mock_routes))
     routes.extend(front_routes(settings.control_token, settings.host))  # `/` and `/_mock`: no provider's
 
@@ -379,9 +381,21 @@ def _host_name(scope: Scope) -> str:
     """The ``Host`` header without its port, lower case (HTTP/2's ``:authority`` arrives as Host)."""
     for key, value in scope["headers"]:
         if key == b"host":
-            host: str = value.decode("latin-1").lower()
-            return (host.rpartition(":")[0] if ":" in host and not host.endswith("]") else host).rstrip(".")
+            name = _HOST_NAMES.get(value)
+            if name is None:
+                host: str = value.decode("latin-1").lower()
+                name = (host.rpartition(":")[0] if ":" in host and not host.endswith("]") else host).rstrip(
+                    "."
+                )
+                if len(_HOST_NAMES) >= 256:  # bounded: a client sending random Host headers gains nothing
+                    _HOST_NAMES.clear()
+                _HOST_NAMES[value] = name
+            return name
     return ""
+
+
+#: ``Host`` header bytes -> host name: clients send the same few on every request.
+_HOST_NAMES: dict[bytes, str] = {}
 
 
 def _server_tls(settings: Settings, state: AppState) -> ServerTLS | None:

@@ -88,7 +88,10 @@ class RequestLog:
         self.now = now
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        # A quiet log (``--log-level warning``, as in the benchmarks) prints nothing of a request: skip the
+        # timing, the status hook and the context variables (~2.7 µs a request, issue 14). Checked per
+        # request, so a level raised later (pytest's caplog) still gets every line.
+        if scope["type"] != "http" or not log.isEnabledFor(logging.INFO):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()

@@ -249,19 +249,19 @@ class Provider:
     async def journal_request(self, request: Request, response: Response) -> None:
         scope = request.scope
         headers = scope["headers"]
-        has_body = request.method not in BODYLESS or any(
-            k in (b"content-length", b"transfer-encoding") for k, _ in headers
+        method: str = scope["method"]
+        has_body = method not in BODYLESS or any(
+            k == b"content-length" or k == b"transfer-encoding" for k, _ in headers
         )
-        self.ctx.journal.record(
-            "request",
+        self.ctx.journal.record_request(
             self.ctx.now(),
             self.name,
-            method=request.method,
-            path=scope["path"],
-            raw_query=scope.get("query_string", b""),
-            status=response.status_code,
-            raw_headers=tuple(headers),
-            raw_body=(await request.body())[:BODY_KEPT] if has_body else b"",
+            method,
+            scope["path"],
+            scope.get("query_string", b""),
+            response.status_code,
+            tuple(headers),
+            (await request.body())[:BODY_KEPT] if has_body else b"",
         )
 
     def flow_error(self, call_id: str, detail: str) -> None:
