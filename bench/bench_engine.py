@@ -73,6 +73,22 @@ def console_script() -> str:
     return found
 
 
+#: Where ``npm ci --prefix bench/wiremock`` puts WireMock's standalone jar (the npm package ``wiremock``,
+#: pinned in bench/wiremock/package-lock.json, is WireMock's own distribution of it).
+NPM_WIREMOCK_JAR = (
+    Path(__file__).parent / "wiremock/node_modules/wiremock/build/wiremock-standalone-3.13.2.jar"
+)
+
+
+def wiremock_jar() -> str | None:
+    """The WireMock jar to compare with: ``WIREMOCK_JAR``, else the one npm installed, else None (the
+    WireMock rows then say "not measured"). Never downloaded here."""
+    named = os.environ.get("WIREMOCK_JAR")
+    if named:
+        return named
+    return str(NPM_WIREMOCK_JAR) if NPM_WIREMOCK_JAR.exists() else None
+
+
 def wait_healthy(port: int, alive: Any, timeout: float = 30.0, path: str = "/_mock/health") -> None:
     """Poll until a 200; ``alive()`` tells whether the server process is still running."""
     deadline = time.monotonic() + timeout

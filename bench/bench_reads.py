@@ -46,7 +46,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_engine import console_script, wait_healthy  # a sibling script, not a package
+from bench_engine import console_script, wait_healthy, wiremock_jar  # a sibling script, not a package
 
 from mockserver.server import free_port
 
@@ -264,7 +264,8 @@ def wiremock_process(port: int, jar: str, reads: list[Read]) -> Iterator[None]:
                     "response": {
                         "status": r.status,
                         "body": r.reply.decode(),
-                        "headers": {"Content-Type": r.content_type},
+                        # as the mock and the bare app frame it (WireMock would otherwise send it chunked)
+                        "headers": {"Content-Type": r.content_type, "Content-Length": str(len(r.reply))},
                     },
                 }
                 httpx.post(
@@ -364,7 +365,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def suite(args: argparse.Namespace) -> list[tuple[str, str]]:
     """The entry point bench/run.py calls: run, then the table rows."""
     providers = [p.strip() for p in args.providers.split(",") if p.strip()]
-    jar = os.environ.get("WIREMOCK_JAR")
+    jar = wiremock_jar()
     print(
         f"reads: c{args.concurrency}, {args.seconds:g} s per run, {args.rounds} round(s), "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus"

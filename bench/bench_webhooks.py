@@ -64,7 +64,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_engine import console_script, wait_healthy  # a sibling script, not a package
+from bench_engine import console_script, wait_healthy, wiremock_jar  # a sibling script, not a package
 
 from mockserver.server import free_port
 
@@ -422,12 +422,13 @@ def wiremock_target(receiver: str, jar: str) -> Iterator[Target]:
 
 
 # -- the load (its own process) ------------------------------------------------------------------
-def load_child(load: Load, seconds: float, concurrency: int, out: Connection) -> None:
-    out.send(asyncio.run(_load(load, seconds, concurrency)))
+def load_child(load: Load, seconds: float, concurrency: int, out: Connection, lead: str = "1") -> None:
+    out.send(asyncio.run(_load(load, seconds, concurrency, lead)))
     out.close()
 
 
-async def _load(load: Load, seconds: float, concurrency: int) -> dict[str, Any]:
+async def _load(load: Load, seconds: float, concurrency: int, lead: str = "1") -> dict[str, Any]:
+    """``lead``: the first digit of every number called (a warm-up's differ from the measured run's)."""
     head = f"POST {load.path} HTTP/1.1\r\nHost: 127.0.0.1:{load.port}\r\nContent-Type: application/json\r\n"
     head += "".join(f"{k}: {v}\r\n" for k, v in load.headers.items())
     sent: dict[str, float] = {}
@@ -442,7 +443,7 @@ async def _load(load: Load, seconds: float, concurrency: int) -> dict[str, Any]:
         try:
             while time.monotonic() < stop_at:
                 n += 1
-                body = load.body.replace("{to}", f"1{number:02d}{n:08d}").encode()
+                body = load.body.replace("{to}", f"{lead}{number:02d}{n:08d}").encode()
                 at = time.monotonic()
                 writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
                 status, text = await _response(reader)
@@ -505,19 +506,29 @@ class Run:
         return self.callbacks_per_s / self.creates_per_s if self.creates_per_s else 0.0
 
 
-def one_run(target: Target, receiver: str, seconds: float, concurrency: int) -> Run:
-    httpx.post(f"{receiver}/clear", timeout=10)
+def run_load(target: Target, seconds: float, concurrency: int, lead: str) -> dict[str, Any]:
     parent, child = multiprocessing.get_context("spawn").Pipe(duplex=False)
     process = multiprocessing.get_context("spawn").Process(
-        target=load_child, args=(target.load, seconds, concurrency, child), daemon=True
+        target=load_child, args=(target.load, seconds, concurrency, child, lead), daemon=True
     )
     process.start()
     child.close()
     if not parent.poll(seconds + 120):
         stop(process)
         raise RuntimeError(f"{target.name}: the load did not finish")
-    result = parent.recv()
+    result: dict[str, Any] = parent.recv()
     process.join(timeout=10)
+    return result
+
+
+def one_run(target: Target, receiver: str, seconds: float, concurrency: int, warmup: float = 0.0) -> Run:
+    recorded_before = 0
+    if warmup > 0:  # the same load, unmeasured: a JVM's JIT, connection pools and caches warm up
+        warm = run_load(target, warmup, concurrency, lead="2")
+        drain(receiver, set(warm["sent"]), timeout=30)
+        recorded_before = target.recorded() if target.recorded is not None else 0
+    httpx.post(f"{receiver}/clear", timeout=10)
+    result = run_load(target, seconds, concurrency, lead="1")
     sent: dict[str, float] = result["sent"]
     window = result["ended"] - result["started"]
     arrivals = drain(receiver, set(sent), timeout=30)
@@ -531,7 +542,7 @@ def one_run(target: Target, receiver: str, seconds: float, concurrency: int) -> 
     duplicates = sum(len(times) - 1 for times in arrivals.values())
     stray = sum(len(times) for sid, times in arrivals.items() if sid not in sent)
     received = sum(len(times) for times in arrivals.values())
-    unrecorded = None if target.recorded is None else received - target.recorded()
+    unrecorded = None if target.recorded is None else received - (target.recorded() - recorded_before)
     problems = (
         [f"{len(result['failures'])} creates failed, e.g. {result['failures'][0]}"]
         if result["failures"]
@@ -581,7 +592,7 @@ def targets_for(names: list[str], receiver: str, per_origin: int | None) -> dict
         "bare": lambda: bare_target(receiver),
         "mock+bad": lambda: bad_mock_target(receiver, per_origin),
     }
-    jar = os.environ.get("WIREMOCK_JAR")
+    jar = wiremock_jar()
     if jar:
         makers["wiremock"] = lambda: wiremock_target(receiver, jar)
     return {name: makers[name] for name in names if name in makers}
@@ -594,7 +605,12 @@ def bad_mock_target(receiver: str, per_origin: int | None) -> Iterator[Target]:
 
 
 def run_suite(
-    rounds: int, seconds: float, concurrency: int, names: list[str], per_origin: int | None
+    rounds: int,
+    seconds: float,
+    concurrency: int,
+    names: list[str],
+    per_origin: int | None,
+    warmup: float = 0.0,
 ) -> list[Run]:
     runs: list[Run] = []
     with receiver_process() as receiver:
@@ -602,7 +618,7 @@ def run_suite(
         for number in range(1, rounds + 1):
             for maker in makers.values():  # interleaved: the machine's drift hits every target alike
                 with maker() as target:
-                    run = one_run(target, receiver, seconds, concurrency)
+                    run = one_run(target, receiver, seconds, concurrency, warmup)
                 runs.append(run)
                 print(
                     f"  round {number} {run.target:<13} creates {run.creates_per_s:7.0f}/s"
@@ -694,6 +710,12 @@ def verdict(met: bool) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of create load per run")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3.0,
+        help="unmeasured seconds of the same load before each run (WireMock's JIT warms up in them)",
+    )
     parser.add_argument("--concurrency", type=int, default=32, help="client connections creating")
     parser.add_argument(
         "--per-origin", type=int, default=None, help="the mock's --callback-per-origin (default: its own)"
@@ -708,12 +730,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def suite(args: argparse.Namespace) -> list[tuple[str, str]]:
     """The entry point bench/run.py calls: run, then the table rows."""
     print(
-        f"webhooks: c{args.concurrency} creates for {args.seconds:g} s per run, {args.rounds} round(s), "
+        f"webhooks: c{args.concurrency} creates for {args.seconds:g} s per run after {args.warmup:g} s of "
+        f"warm-up, {args.rounds} round(s), "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus",
         flush=True,
     )
     names = [n.strip() for n in args.targets.split(",") if n.strip()]
-    runs = run_suite(args.rounds, args.seconds, args.concurrency, names, args.per_origin)
+    runs = run_suite(args.rounds, args.seconds, args.concurrency, names, args.per_origin, args.warmup)
     return ratios(runs)
 
 

@@ -16,8 +16,11 @@ class ActivityMiddleware:
         self.app = app
         self.activity = activity
 
+    def idle(self, scope: Scope) -> bool:
+        return scope["type"] != "http" or waits_on_purpose(scope)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or waits_on_purpose(scope):
+        if self.idle(scope):
             await self.app(scope, receive, send)
             return
         self.activity.enter()

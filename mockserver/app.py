@@ -36,6 +36,7 @@ from mockserver.core.faults import FaultBook, FaultError
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import Journal
 from mockserver.gate import PrefixGate
+from mockserver.layers import Layers, Spec
 from mockserver.providers import REGISTRY, load
 from mockserver.providers.base import Provider, ProviderContext
 from mockserver.records.timeline import Timeline
@@ -325,24 +326,24 @@ def create_app(
             await provider.journal_request(request, response)
         return response
 
-    middleware = [
-        Middleware(ControlJSON),  # outermost: the guard's refusals end with a newline too
-        Middleware(ControlGuard, token=settings.control_token, host=settings.host),
-        Middleware(BodyLimit, owner_of=lambda path: request_owner(state, path), floor=settings.max_body),
+    layers: list[Spec] = [
+        (ControlJSON, {}),  # outermost: the guard's refusals end with a newline too
+        (ControlGuard, {"token": settings.control_token, "host": settings.host}),
+        (BodyLimit, {"owner_of": lambda path: request_owner(state, path), "floor": settings.max_body}),
     ]
     if clock.mode is ClockMode.AUTO:  # only the auto clock pays for counting requests in flight
-        middleware.append(Middleware(ActivityMiddleware, activity=scheduler.activity))
+        layers.append((ActivityMiddleware, {"activity": scheduler.activity}))
     if state.tenants is not None:  # innermost: the guard and the body limit have run for every tenant
-        middleware.append(Middleware(TenantDispatch, registry=state.tenants))
+        layers.append((TenantDispatch, {"registry": state.tenants}))
     if settings.request_log:  # outermost, so its milliseconds include the guard and the body limit
-        middleware.insert(0, Middleware(requestlog.RequestLog, now=clock.now))
+        layers.insert(0, (requestlog.RequestLog, {"now": clock.now}))
         journal.listeners.append(requestlog.on_journal)
         dispatcher.attempt_listeners.append(requestlog.on_attempt)
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
-        middleware=middleware,
+        middleware=[Middleware(Layers, layers=layers)],  # each request enters at its first busy layer
     )
     app.state.mock = state
     app.state.tls = tls

@@ -51,8 +51,11 @@ class ControlJSON:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
+    def idle(self, scope: Scope) -> bool:
+        return scope["type"] != "http" or not is_control_path(scope.get("path", ""))
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_control_path(scope.get("path", "")):
+        if self.idle(scope):
             await self.app(scope, receive, send)
             return
         pretty = wants_pretty(scope.get("query_string", b""))

@@ -37,12 +37,15 @@ class ControlGuard:
         self.token = token or None
         self.host = host
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def idle(self, scope: Scope) -> bool:
+        """Not the control API's (a provider's path, the front door), or a delivery to a sink."""
         path = scope.get("path", "")
         if scope["type"] != "http" or not (path == PREFIX or path.startswith(PREFIX + "/")):
-            await self.app(scope, receive, send)
-            return
-        if _is_sink_delivery(scope["method"], path[len(PREFIX) :]):
+            return True
+        return _is_sink_delivery(scope["method"], path[len(PREFIX) :])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.idle(scope):
             await self.app(scope, receive, send)
             return
         refusal = self.refusal(scope)

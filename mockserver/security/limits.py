@@ -39,14 +39,18 @@ class BodyLimit:
         self.owner_of = owner_of
         self.floor = floor
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def idle(self, scope: Scope) -> bool:
+        """No body, or a declared length within every owner's limit."""
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return True
         length, chunked = _framing(scope["headers"])
-        if (length is None and not chunked) or (length is not None and length <= self.floor):
+        return (length is None and not chunked) or (length is not None and length <= self.floor)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.idle(scope):
             await self.app(scope, receive, send)
             return
+        length, _ = _framing(scope["headers"])
         owner = self.owner_of(scope["path"])
         if length is not None:
             if length > owner.limit:

@@ -25,8 +25,18 @@ class TenantDispatch:
         self.app = app
         self.registry = registry
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def idle(self, scope: Scope) -> bool:
+        """The default tenant's for sure: no tenant's path or header, and no tenant to claim it (or a
+        path no tenant claims: the front door, the control API)."""
         if scope["type"] != "http":
+            return True
+        path: str = scope["path"]
+        if path.startswith(PREFIX) or _named(scope) is not None:
+            return False
+        return not self.registry.tenants or path == "/" or path == "/_mock" or path.startswith("/_mock/")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.idle(scope):
             await self.app(scope, receive, send)
             return
         try:
