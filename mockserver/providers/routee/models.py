@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -107,12 +108,70 @@ class Leg:
         return self.dial is not None
 
 
+class Legs(MutableMapping[str, Leg]):
+    """The legs by neutral call id, indexed by conversation and by message id too: the tracking read
+    (``legs_of``) runs on every poll, and a scan of every kept leg grew with the server's calls. Each
+    look-up answers what a scan of the legs in call order would (a leg set again keeps its place, as
+    in a dict)."""
+
+    def __init__(self) -> None:
+        self._by_call: dict[str, Leg] = {}
+        self._place: dict[str, int] = {}  # call id -> its place in call order
+        self._placed = 0
+        self._by_conversation: dict[str, set[str]] = {}  # tracking id -> call ids
+        self._by_message: dict[str, set[str]] = {}  # message id -> call ids
+
+    def __getitem__(self, call_id: str) -> Leg:
+        return self._by_call[call_id]
+
+    def __setitem__(self, call_id: str, leg: Leg) -> None:
+        old = self._by_call.get(call_id)
+        if old is None:
+            self._placed += 1
+            self._place[call_id] = self._placed
+        else:
+            self._unindex(call_id, old)
+        self._by_call[call_id] = leg
+        self._by_conversation.setdefault(leg.conversation_id, set()).add(call_id)
+        self._by_message.setdefault(leg.message_id, set()).add(call_id)
+
+    def __delitem__(self, call_id: str) -> None:
+        leg = self._by_call.pop(call_id)
+        del self._place[call_id]
+        self._unindex(call_id, leg)
+
+    def _unindex(self, call_id: str, leg: Leg) -> None:
+        for index, key in ((self._by_conversation, leg.conversation_id), (self._by_message, leg.message_id)):
+            ids = index[key]
+            ids.discard(call_id)
+            if not ids:
+                del index[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_call)
+
+    def __len__(self) -> int:
+        return len(self._by_call)
+
+    def clear(self) -> None:
+        for table in (self._by_call, self._place, self._by_conversation, self._by_message):
+            table.clear()
+
+    def of_conversation(self, tracking_id: str) -> list[Leg]:
+        ids = sorted(self._by_conversation.get(tracking_id, ()), key=self._place.__getitem__)
+        return [self._by_call[call_id] for call_id in ids]
+
+    def by_message(self, message_id: str) -> Leg | None:
+        ids = self._by_message.get(message_id)
+        return None if not ids else self._by_call[min(ids, key=self._place.__getitem__)]
+
+
 @dataclass
 class RouteeState:
     applications: dict[str, Application] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
     conversations: dict[str, Conversation] = field(default_factory=dict)  # by trackingId
-    legs: dict[str, Leg] = field(default_factory=dict)  # by neutral call id
+    legs: Legs = field(default_factory=Legs)  # by neutral call id
     last_placed: dict[str, datetime] = field(default_factory=dict)  # by application id
 
     def owner_of(self, number: str) -> tuple[Application, InboundNumber] | None:
@@ -124,10 +183,10 @@ class RouteeState:
         return None
 
     def legs_of(self, tracking_id: str) -> list[Leg]:
-        return [leg for leg in self.legs.values() if leg.conversation_id == tracking_id]
+        return self.legs.of_conversation(tracking_id)
 
     def leg_by_message(self, message_id: str) -> Leg | None:
-        return next((leg for leg in self.legs.values() if leg.message_id == message_id), None)
+        return self.legs.by_message(message_id)
 
     def reset(self) -> None:
         """Forget tokens, conversations and the rate limiter's memory; keep the applications."""
