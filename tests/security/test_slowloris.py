@@ -9,6 +9,7 @@ import resource
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -66,3 +67,55 @@ def test_a_connection_that_never_finishes_its_head_is_closed_after_the_head_time
             sock.sendall(PARTIAL_HEAD)
             assert sock.recv(1024) == b""  # closed by the server (a timeout here raises instead)
         assert httpx.get(f"{server.base_url}/_mock/health").status_code == 200
+
+
+@pytest.fixture(scope="module")
+def quick_port() -> Iterator[int]:
+    """A server whose clients have 0.3 s for each piece of a request."""
+    with MockServer(Settings(clock="virtual", port=0, head_timeout=0.3)) as server:
+        yield server.port
+
+
+def _read_response(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(4096)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(
+        next(
+            line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+        )
+    )
+    while len(body) < length:
+        body += sock.recv(4096)
+    return head
+
+
+def test_after_an_answered_request_a_stalled_next_head_is_closed_after_the_head_timeout(
+    quick_port: int,
+) -> None:
+    with socket.create_connection(("127.0.0.1", quick_port), timeout=10) as sock:
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert _read_response(sock).startswith(b"HTTP/1.1 200")
+        sock.sendall(PARTIAL_HEAD)  # the next request's head, never finished
+        assert sock.recv(1024) == b""
+
+
+def test_a_body_that_stops_coming_is_closed_after_the_head_timeout(quick_port: int) -> None:
+    with socket.create_connection(("127.0.0.1", quick_port), timeout=10) as sock:
+        head = b"POST /_mock/verify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        sock.sendall(head + b"Content-Length: 100\r\n\r\n{")
+        assert sock.recv(1024) == b""
+
+
+def test_a_slow_but_steady_body_is_not_cut_off_however_long_it_takes_in_all(quick_port: int) -> None:
+    """Each piece comes within the deadline, the whole takes three deadlines: the request is answered.
+    The client's pacing is what is under test here (a wall-clock read timeout), not a wait for time."""
+    with socket.create_connection(("127.0.0.1", quick_port), timeout=10) as sock:
+        body = b'{"provider": "apifonica", "count": 0, "method": "POST"}'
+        head = b"POST /_mock/verify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        sock.sendall(head + b"Content-Length: %d\r\n\r\n" % len(body))
+        for start in range(0, len(body), len(body) // 6 + 1):
+            time.sleep(0.15)  # half a deadline between pieces
+            sock.sendall(body[start : start + len(body) // 6 + 1])
+        assert _read_response(sock).startswith(b"HTTP/1.1 200")
