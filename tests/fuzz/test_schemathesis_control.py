@@ -20,6 +20,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
+from mockserver.control.handlers.callbacks import MAX_WAIT
 from mockserver.server import MockServer
 from mockserver.settings import Settings
 
@@ -48,7 +49,8 @@ def test_no_control_request_gets_a_server_error(control_server: MockServer) -> N
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         )
         def run(case: Any) -> None:
-            case.call_and_validate(base_url=base, checks=[not_a_server_error], timeout=30)
+            # a long poll of /_mock/callbacks may rightly wait up to MAX_WAIT seconds before it answers
+            case.call_and_validate(base_url=base, checks=[not_a_server_error], timeout=MAX_WAIT + 15)
 
         try:
             run()
