@@ -19,6 +19,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from mockserver.core.clock import ClockMode
+from mockserver.core.serialize import YEARS
 from mockserver.providers.base import Probe
 from mockserver.settings import Settings
 from mockserver.state import AppState
@@ -83,6 +84,12 @@ def _instant(value: Any) -> datetime:
         with contextlib.suppress(ValueError):
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if moment.tzinfo is not None:
+                if moment.year not in YEARS or moment.astimezone(UTC).year not in YEARS:
+                    # as snapshots' times: a clock near year 1 or 9999 overflows (year 1 at +01:00 is
+                    # year 0 in UTC, which datetime cannot hold)
+                    raise TenantError(
+                        400, "invalid_parameter", "start must be between the years 1900 and 9000"
+                    )
                 return moment.astimezone(UTC)
     raise TenantError(400, "invalid_parameter", "start must be an ISO 8601 time with its offset")
 

@@ -204,6 +204,10 @@ def test_the_same_tenant_id_gives_the_same_credentials_and_ids(http: httpx.Clien
         ({"id": "has space"}, 400, "invalid_parameter"),
         ({"id": "default"}, 409, "conflict"),
         ({"start": "yesterday"}, 400, "invalid_parameter"),
+        # year 1 at +01:00 is year 0 in UTC: it was a 500 (OverflowError), found by schemathesis
+        ({"start": "0001-01-01T00:03:00.0+01:00"}, 400, "invalid_parameter"),
+        ({"start": "9000-12-31T23:00:00-05:00"}, 400, "invalid_parameter"),
+        ({"start": "1899-12-31T23:00:00Z"}, 400, "invalid_parameter"),
         ({"seed": "7"}, 400, "invalid_parameter"),
         ({"colour": "blue"}, 400, "invalid_parameter"),
     ],
