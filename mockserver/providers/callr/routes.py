@@ -12,7 +12,7 @@ from mockserver.core.errors import MockError
 from mockserver.providers.callr.auth import authenticate
 from mockserver.providers.callr.errors import CONTENT_TYPE, render_error, rpc_response
 from mockserver.providers.callr.provider import Callr
-from mockserver.providers.callr.rpc import Envelope, Invocation, decode, envelope, peek_id
+from mockserver.providers.callr.rpc import Envelope, Invocation, Method, decode, envelope, peek_id
 
 SCENARIO_HEADER = "x-mock-scenario"
 PATH = "/json-rpc/v1.1/"
@@ -24,7 +24,8 @@ REMEMBERED = 1024  # bodies (and replies) kept; past that the oldest is forgotte
 
 
 def build_routes(api: Callr) -> list[BaseRoute]:
-    parsed: dict[bytes, Envelope] = {}
+    # a polled body -> its envelope, method and checked params (all fixed by the body's bytes)
+    parsed: dict[bytes, tuple[Envelope, Method, list[Any]]] = {}
     replies: dict[tuple[int | str, str], bytes] = {}  # (rpc id, result word) → the reply's bytes
 
     def remember(table: dict[Any, Any], key: Any, value: Any) -> None:
@@ -42,12 +43,13 @@ def build_routes(api: Callr) -> list[BaseRoute]:
             remember(replies, key, body)
         return Response(body, media_type=CONTENT_TYPE)
 
-    def polled(request: Request, call: Envelope) -> Response:
-        """A remembered poll: the same steps as below from authentication on."""
+    def polled(request: Request, call: Envelope, entry: Method, args: list[Any]) -> Response:
+        """A remembered poll: the same steps as below from authentication on (its params were checked
+        when it was remembered, and they are the body's, so they check the same)."""
         try:
             caller = authenticate(request.headers, api.state, api.ctx.now())
             invocation = Invocation(caller, request.headers.get(SCENARIO_HEADER))
-            result = api.methods.call(invocation, call)
+            result = entry.handler(invocation, list(args))
         except MockError as error:
             return render_error(error, call.id)
         return answer(call, result)
@@ -56,7 +58,7 @@ def build_routes(api: Callr) -> list[BaseRoute]:
         body = await request.body()
         known = parsed.get(body)
         if known is not None:
-            return polled(request, known)
+            return polled(request, *known)
         rpc_id = None
         try:
             try:
@@ -73,7 +75,7 @@ def build_routes(api: Callr) -> list[BaseRoute]:
         except MockError as error:
             return render_error(error, rpc_id)
         if call.method in POLLED and all(isinstance(p, str) for p in call.params):
-            remember(parsed, body, call)
+            remember(parsed, body, (call, *api.methods.checked(call)))
         return answer(call, result)
 
     handler = api.endpoint(json_rpc)

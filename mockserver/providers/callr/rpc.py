@@ -106,8 +106,12 @@ class MethodTable:
         return sorted(self.methods)
 
     def call(self, invocation: Invocation, request: Envelope) -> Any:
+        entry, args = self.checked(request)
+        return entry.handler(invocation, args)
+
+    def checked(self, request: Envelope) -> tuple[Method, list[Any]]:
+        """The method a request calls and its params, checked (what ``call`` hands the handler)."""
         entry = self.methods.get(request.method)
         if entry is None:
             raise RpcError(Code.METHOD_NOT_FOUND, f"unknown method {request.method!r}")
-        args = check_args(entry.name, entry.args, request.params)
-        return entry.handler(invocation, args)
+        return entry, check_args(entry.name, entry.args, request.params)
