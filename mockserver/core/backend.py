@@ -253,7 +253,7 @@ class CallBackend:
         async def run() -> None:
             self._due_recordings.pop(call_id, None)
             recording = Recording(id=self.ids.uuid(), seconds=seconds, created_at=self.now())
-            call = replace(self.get(call_id), recording=recording)
+            call = self.get(call_id).with_recording(recording)
             self.store.put(call)
             self._emit(CallUpdate(call, UpdateKind.RECORDING))
 

@@ -137,6 +137,30 @@ class Call:
     def with_digits(self, pressed: str) -> Call:
         return replace(self, digits=self.digits + pressed)
 
+    def with_recording(self, recording: Recording) -> Call:
+        """This call with its recording made: once per recorded call, spelled out as :meth:`moved` is
+        (``dataclasses.replace`` was 7 % of a 100,000-call advance)."""
+        return Call(
+            self.id,
+            self.provider,
+            self.provider_call_id,
+            self.account,
+            self.from_,
+            self.to,
+            self.direction,
+            self.scenario,
+            self.created_at,
+            self.history,
+            self.parent_id,
+            self.digits,
+            self.answered_by,
+            self.ended_by,
+            self.price_per_minute,
+            recording,
+            self.ring_timeout,
+            self.labels,
+        )
+
     def moved(self, transition: Transition, answered_by: AnsweredBy | None, ended_by: Party | None) -> Call:
         """This call with ``transition`` appended and its answer/end parties set: the hot copy of every
         transition, spelled out field by field (``dataclasses.replace`` costs several times more)."""
