@@ -30,6 +30,7 @@ from mockserver.core.ids import IdFactory
 from mockserver.core.machine import apply, can_move, hangup_target
 from mockserver.core.plan import CallPlan, PlanSource, Press, Step
 from mockserver.core.store import CallStore
+from mockserver.core.values import value
 
 #: Where a plan does not say, a call that is still ringing gives up after this many seconds.
 DEFAULT_RING_TIMEOUT = 60.0
@@ -55,7 +56,7 @@ class UpdateKind(StrEnum):
     RECORDING = "recording"
 
 
-@dataclass(frozen=True)
+@value
 class CallUpdate:
     call: Call
     kind: UpdateKind

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+
+from mockserver.core.values import value
 
 
 class CallState(StrEnum):
@@ -56,24 +58,25 @@ class Party(StrEnum):
     SYSTEM = "system"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Transition:
     state: CallState
     at: datetime
     cause: str
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Recording:
     id: str
     seconds: int
     created_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Call:
-    """One version of a call. Slots: a server keeps tens of thousands of these (and a new one per
-    transition), so neither a per-instance ``__dict__`` nor ``dataclasses.replace`` is affordable."""
+    """One version of a call, never changed once made (see mockserver/core/values.py). Slots: a server
+    keeps tens of thousands of these (and a new one per transition), so neither a per-instance
+    ``__dict__`` nor ``dataclasses.replace`` is affordable."""
 
     id: str
     provider: str

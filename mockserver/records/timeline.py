@@ -16,7 +16,7 @@ from typing import Any
 
 from mockserver.callbacks.model import Attempt, Delivery
 from mockserver.core.backend import CallUpdate, UpdateKind
-from mockserver.core.calls import Transition
+from mockserver.core.calls import Recording, Transition
 from mockserver.core.journal import JournalEntry
 from mockserver.records.stamp import iso
 
@@ -69,11 +69,25 @@ class Timeline:
             # the call's strings, not the call: a row must not keep a call version (or an evicted call)
             self._entries.append((_transition_row, seq, call.provider, call.id, call.provider_call_id, t))
             return
-        common = {"provider": call.provider, "call_id": call.id, "provider_call_id": call.provider_call_id}
         if update.kind is UpdateKind.DIGITS:
+            common = {
+                "provider": call.provider,
+                "call_id": call.id,
+                "provider_call_id": call.provider_call_id,
+            }
             self._add(self._now(), "digits", **common, digits=update.digits)
         elif update.kind is UpdateKind.RECORDING and call.recording is not None:
-            self._add(call.recording.created_at, "recording", **common, seconds=call.recording.seconds)
+            if len(self._entries) == self._entries.maxlen:
+                self.dropped += 1
+            row = (
+                _recording_row,
+                next(self._seq),
+                call.provider,
+                call.id,
+                call.provider_call_id,
+                call.recording,
+            )
+            self._entries.append(row)
 
     def on_attempt(self, delivery: Delivery, attempt: Attempt) -> None:
         request = delivery.request
@@ -125,6 +139,20 @@ def _transition_row(
         "provider_call_id": provider_call_id,
         "state": t.state.value,
         "cause": t.cause,
+    }
+
+
+def _recording_row(
+    seq: int, provider: str, call_id: str, provider_call_id: str, recording: Recording
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "at": iso(recording.created_at),
+        "kind": "recording",
+        "provider": provider,
+        "call_id": call_id,
+        "provider_call_id": provider_call_id,
+        "seconds": recording.seconds,
     }
 
 

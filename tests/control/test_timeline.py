@@ -8,10 +8,13 @@ from typing import Any
 import httpx
 
 
-def place(control: Any) -> str:
+def place(control: Any, scenario: str | None = None) -> str:
     cred = control.credentials("apifonica")[0]
     acc = cred["account_sid"]
-    with httpx.Client(base_url=control.server.base_url, auth=(acc, cred["auth_token"])) as api:
+    headers = {} if scenario is None else {"X-Mock-Scenario": scenario}
+    with httpx.Client(
+        base_url=control.server.base_url, auth=(acc, cred["auth_token"]), headers=headers
+    ) as api:
         app = api.post(
             f"/v2/accounts/{acc}/applications",
             json={"controller": f"{control.server.base_url}/_mock/sink/t", "method": "POST"},
@@ -48,6 +51,26 @@ def test_the_timeline_orders_requests_transitions_and_callbacks(control: Any) ->
     assert entries[-1]["url"].endswith("/_mock/sink/t")
     by_call = control.http.get("/_mock/timeline", params={"call_id": sid}).json()["timeline"]
     assert {e["kind"] for e in by_call} == {"transition", "callback"}
+
+
+def test_a_recording_made_is_on_the_timeline(control: Any) -> None:
+    sid = place(control, scenario="answered")  # answered at 09:00:07, over at 09:00:37, recorded 5 s later
+    control.advance(60)
+    call = control.http.get(f"/_mock/calls/{sid}").json()
+    rows = control.http.get("/_mock/timeline", params={"call_id": call["id"]}).json()["timeline"]
+    recordings = [e for e in rows if e["kind"] == "recording"]
+    assert recordings == [
+        {
+            "seq": recordings[0]["seq"],
+            "at": call["recording"]["created_at"],
+            "kind": "recording",
+            "provider": "apifonica",
+            "call_id": call["id"],
+            "provider_call_id": sid,
+            "seconds": call["recording"]["seconds"],
+        }
+    ]
+    assert recordings[0]["seq"] > max(e["seq"] for e in rows if e["kind"] == "transition")
 
 
 def test_the_timeline_exports_json_lines(control: Any) -> None:
