@@ -1,7 +1,8 @@
 """Engine benchmark: calls placed and driven to completion in virtual time (issue #14, goal 4).
 
     .venv/bin/python bench/bench_engine.py [--calls 100000] [--rounds 3] [--variant direct]
-                                           [--max-calls 0,10000] [--profile DIR]
+                                           [--max-calls 0,10000] [--collector serve|default]
+                                           [--profile DIR]
 
 Goals: 100,000 calls to completion with the advance < 4 s (direct) and peak RSS < 2.5 KB per finished
 call above the idle process; through Dillo's API, bench_engine_dillo.py (advance < 8 s). Variants:
@@ -9,7 +10,10 @@ call above the idle process; through Dillo's API, bench_engine_dillo.py (advance
 (direct) a fresh child process builds the app with ``create_app(Settings(clock="virtual",
          max_calls=N))`` and places the calls with ``CallBackend.place(PlaceCall(...))`` (no provider
          registers them, so no controller and no HTTP at all), then awaits
-         ``Scheduler.advance(seconds, dispatcher.settle)`` - what /_mock/clock/advance does. Peak RSS is
+         ``Scheduler.advance(seconds, dispatcher.settle)`` - what /_mock/clock/advance does. With
+         ``--collector serve`` (the default) the garbage collector is set as ``mockserver serve`` sets
+         it (mockserver.server.tune_collector); ``default`` leaves the interpreter's, as in a test
+         process that uses the pytest plugin (full collections walk every live call). Peak RSS is
          that child's own VmHWM; "idle" is its VmRSS once the app is built, before the first call.
 (http)   ``mockserver serve --clock virtual --max-calls N`` as a subprocess. The calls are placed through
          the Apifonica REST API (``events: "none"``, ``X-Mock-Scenario: answered``) over
@@ -318,24 +322,31 @@ def http_round(args: argparse.Namespace, number: int, max_calls: int) -> Round:
     )
 
 
-def direct_child(calls: int, seconds: float, max_calls: int, profile: str | None, out: Connection) -> None:
+def direct_child(
+    calls: int, seconds: float, max_calls: int, profile: str | None, collector: str, out: Connection
+) -> None:
     """In a fresh process: the engine alone, calls placed with CallBackend.place."""
     try:
-        out.send(asyncio.run(_direct(calls, seconds, max_calls, profile)))
+        out.send(asyncio.run(_direct(calls, seconds, max_calls, profile, collector)))
     except BaseException as exc:  # report, do not hang the parent
         out.send({"error": f"{type(exc).__name__}: {exc}"})
     finally:
         out.close()
 
 
-async def _direct(calls: int, seconds: float, max_calls: int, profile: str | None) -> dict[str, Any]:
+async def _direct(
+    calls: int, seconds: float, max_calls: int, profile: str | None, collector: str
+) -> dict[str, Any]:
     import cProfile
 
     from mockserver.app import create_app
     from mockserver.core.backend import PlaceCall
+    from mockserver.server import tune_collector
     from mockserver.settings import Settings
 
     app = create_app(Settings(clock="virtual", max_calls=max_calls))
+    if collector == "serve":
+        tune_collector()  # the garbage collector as `mockserver serve` sets it
     state = app.state.mock
     backend, scheduler, dispatcher = state.backend, state.scheduler, state.dispatcher
     start_rss = proc_status()["VmRSS"]
@@ -391,7 +402,9 @@ def direct_round(args: argparse.Namespace, number: int, max_calls: int) -> Round
     profile = str(args.profile / f"engine-direct-{max_calls}-{number}.prof") if args.profile else None
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=direct_child, args=(args.calls, args.seconds, max_calls, profile, sender))
+    child = context.Process(
+        target=direct_child, args=(args.calls, args.seconds, max_calls, profile, args.collector, sender)
+    )
     child.start()
     sender.close()
     try:
@@ -438,6 +451,13 @@ def add_arguments(parser: Any) -> None:
         help="both = direct + dillo (the goals); all adds http (Apifonica, a controller fetch per call)",
     )
     parser.add_argument("--max-calls", type=max_calls_list, default=[0, 10_000], help="e.g. 0,10000")
+    parser.add_argument(
+        "--collector",
+        choices=("serve", "default"),
+        default="serve",
+        help="direct: the garbage collector as `mockserver serve` sets it (frozen start-up heap, "
+        "GC_THRESHOLDS), or the interpreter's defaults (as in a test process with the pytest plugin)",
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="client connections for placing")
     parser.add_argument("--engine-seconds", type=float, default=60.0, help="virtual seconds (>= 42)")
     parser.add_argument("--timeout", type=float, default=900.0, help="wall seconds allowed for one advance")
@@ -517,7 +537,8 @@ def suite(args: argparse.Namespace) -> list[tuple[str, str]]:
             continue
         for max_calls in args.max_calls:
             mine = [r for r in rounds if r.variant == variant and r.max_calls == max_calls]
-            tag = f"[{variant}, {args.calls:,} calls, --max-calls {max_calls}]"
+            collector = f", --collector {args.collector}" if variant == "direct" else ""
+            tag = f"[{variant}, {args.calls:,} calls, --max-calls {max_calls}{collector}]"
             advance_s = [r.advance_s for r in mine]
             per_call = [r.kb_per_call for r in mine]
             who = "server" if variant == "http" else "child"

@@ -64,6 +64,8 @@ class CallUpdate:
     digits: str = ""
 
 
+_STATE = UpdateKind.STATE  # read on every transition (an enum member through its class is ~70 ns)
+
 Listener = Callable[[CallUpdate], None]
 Action = Callable[[], Awaitable[None]]
 OnDigits = Callable[[str], Awaitable[None]]
@@ -118,6 +120,7 @@ class CallBackend:
         # a call whose recording is still to be made is not evicted before it is
         self.store = CallStore(keep=lambda call_id: call_id in self._due_recordings)
         self._listeners: dict[str | None, list[Listener]] = {}
+        self._fanout: dict[str, tuple[Listener, ...]] = {}  # provider → whom _emit tells, in order
         self._presses: dict[str, list[Press]] = {}
         self._prompts: dict[str, _Prompt] = {}
         self._recordings: dict[str, int] = {}
@@ -160,11 +163,16 @@ class CallBackend:
     def subscribe(self, listener: Listener, provider: str | None = None) -> None:
         """Hear about changes to ``provider``'s calls (or every call, with ``provider=None``)."""
         self._listeners.setdefault(provider, []).append(listener)
+        self._fanout.clear()
 
     def _emit(self, update: CallUpdate) -> None:
-        for key in (None, update.call.provider):
-            for listener in self._listeners.get(key, ()):
-                listener(update)
+        provider = update.call.provider
+        listeners = self._fanout.get(provider)
+        if listeners is None:  # every call's listeners, then the provider's: made once per subscription
+            listeners = (*self._listeners.get(None, ()), *self._listeners.get(provider, ()))
+            self._fanout[provider] = listeners
+        for listener in listeners:
+            listener(update)
 
     # -- placing ---------------------------------------------------------------------------------
     def place(self, request: PlaceCall) -> Call:
@@ -226,11 +234,22 @@ class CallBackend:
         ended_by: Party | None = None,
     ) -> Call:
         """Apply one transition now (raises IllegalTransition) and tell the subscribers."""
-        call = apply(self.get(call_id), state, self.now(), cause, answered_by=answered_by, ended_by=ended_by)
+        return self._move(self.get(call_id), state, cause, answered_by, ended_by)
+
+    def _move(
+        self,
+        current: Call,
+        state: CallState,
+        cause: str,
+        answered_by: AnsweredBy | None,
+        ended_by: Party | None,
+    ) -> Call:
+        """:meth:`move`, given the call as it is (a scheduled step has just read it)."""
+        call = apply(current, state, self.now(), cause, answered_by=answered_by, ended_by=ended_by)
         if call.state.terminal:
             self._finish(call)  # first: a recording to come keeps the call from eviction as it is put
         self.store.put(call)
-        self._emit(CallUpdate(call, UpdateKind.STATE, call.history[-1]))
+        self._emit(CallUpdate(call, _STATE, call.history[-1]))
         return call
 
     def hangup(self, call_id: str, by: Party, cause: str) -> Call:
@@ -414,13 +433,15 @@ class _StepAction:
         self.step = step
         self.cause = step.cause or default_cause
 
-    async def __call__(self) -> None:
+    def __call__(self) -> None:  # plain, not async: the scheduler makes no coroutine for it
         # A step the call can no longer take (the control API moved it on) is skipped.
         step, backend = self.step, self.backend
-        if can_move(backend.get(self.call_id).state, step.state):
-            backend.move(
-                self.call_id, step.state, self.cause, answered_by=step.answered_by, ended_by=step.ended_by
-            )
+        call = backend.get(self.call_id)
+        if can_move(call.state, step.state):
+            backend._move(call, step.state, self.cause, step.answered_by, step.ended_by)
+
+
+_STILL_RINGING = frozenset({CallState.INITIATED, CallState.RINGING})
 
 
 class _RingTimeout:
@@ -432,6 +453,7 @@ class _RingTimeout:
         self.backend = backend
         self.call_id = call_id
 
-    async def __call__(self) -> None:
-        if self.backend.get(self.call_id).state in (CallState.INITIATED, CallState.RINGING):
-            self.backend.move(self.call_id, CallState.NO_ANSWER, "ring timeout", ended_by=Party.SYSTEM)
+    def __call__(self) -> None:
+        call = self.backend.get(self.call_id)
+        if call.state in _STILL_RINGING:
+            self.backend._move(call, CallState.NO_ANSWER, "ring timeout", None, Party.SYSTEM)

@@ -14,12 +14,15 @@ import heapq
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-Action = Callable[[], Awaitable[None]]
+from mockserver.core.values import value
+
+#: What the scheduler runs: a coroutine function, or a plain function whose work is done when it returns
+#: (a call's scheduled steps: no coroutine to make and run for each of them, ~5 % of an advance).
+Action = Callable[[], Awaitable[None] | None]
 
 
 class ClockMode(StrEnum):
@@ -134,17 +137,30 @@ DEFAULT_VIRTUAL_START = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC)
 class _Entry:
     """One scheduled action, kept in the bucket of its instant (see :class:`Scheduler`). ``stamp`` is
     ``at`` as a float of POSIX seconds: comparing aware datetimes was a tenth of an advance, and a float
-    keeps every microsecond apart for dates this side of the year 2200, so the order is the datetimes'."""
+    keeps every microsecond apart for dates this side of the year 2200, so the order is the datetimes'.
+    Entries of one instant share its bucket's ``at`` and ``stamp`` objects (72 bytes an entry less: a
+    live call holds six entries)."""
 
     __slots__ = ("action", "at", "cancelled", "done", "group", "stamp")
 
-    def __init__(self, at: datetime, action: Action, group: str | None) -> None:
+    def __init__(self, at: datetime, stamp: float, action: Action, group: str | None) -> None:
         self.at = at
-        self.stamp = at.timestamp()
+        self.stamp = stamp
         self.action = action
         self.group = group
         self.cancelled = False
         self.done = False  # taken out of its bucket (run or dropped)
+
+
+class _Bucket(deque[_Entry]):
+    """The entries due at one instant, first scheduled first, with the instant they share."""
+
+    __slots__ = ("at", "stamp")
+
+    def __init__(self, at: datetime, stamp: float) -> None:
+        super().__init__()
+        self.at = at
+        self.stamp = stamp
 
 
 class _Group:
@@ -169,7 +185,7 @@ async def _cancelled() -> None:
 COMPACT_AT = 1024
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Timer:
     """A handle on a scheduled action, to cancel it."""
 
@@ -206,7 +222,7 @@ class Scheduler:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._instants: list[float] = []  # a heap of the stamps that have a bucket
-        self._buckets: dict[float, deque[_Entry]] = {}
+        self._buckets: dict[float, _Bucket] = {}
         self._groups: dict[str, _Group] = {}
         self._stored = 0  # entries in the buckets, cancelled ones included
         self._live = 0  # entries in the buckets, not cancelled
@@ -225,13 +241,15 @@ class Scheduler:
 
     def call_at(self, at: datetime, action: Action, group: str | None = None) -> Timer:
         now = self.clock.now()
-        entry = _Entry(at if at > now else now, action, group)
-        bucket = self._buckets.get(entry.stamp)
+        if at < now:
+            at = now
+        stamp = at.timestamp()
+        bucket = self._buckets.get(stamp)
         if bucket is None:
-            self._buckets[entry.stamp] = deque((entry,))
-            heapq.heappush(self._instants, entry.stamp)
-        else:
-            bucket.append(entry)
+            bucket = self._buckets[stamp] = _Bucket(at, stamp)
+            heapq.heappush(self._instants, stamp)
+        entry = _Entry(bucket.at, bucket.stamp, action, group)
+        bucket.append(entry)
         self._stored += 1
         self._live += 1
         if group is not None:
@@ -258,9 +276,9 @@ class Scheduler:
             self._compact()
 
     def _compact(self) -> None:
-        buckets: dict[float, deque[_Entry]] = {}
+        buckets: dict[float, _Bucket] = {}
         for stamp, bucket in self._buckets.items():
-            kept: deque[_Entry] = deque()
+            kept = _Bucket(bucket.at, bucket.stamp)
             for entry in bucket:
                 if entry.cancelled:
                     entry.done = True
@@ -348,7 +366,9 @@ class Scheduler:
 
     async def _run_entry(self, entry: _Entry) -> None:
         try:
-            await entry.action()
+            pending = entry.action()
+            if pending is not None:
+                await pending
         except Exception as exc:  # an action's bug must not stop the clock; it is kept for /_mock/health
             self.errors.append(exc)
 
@@ -370,7 +390,9 @@ class Scheduler:
             while (entry := self._pop_due_at(limit)) is not None:
                 clock.set(entry.at)
                 try:  # _run_entry, inline: one coroutine less per entry
-                    await entry.action()
+                    pending = entry.action()
+                    if pending is not None:
+                        await pending
                 except Exception as exc:
                     errors.append(exc)
                 following = self._next_stamp()
