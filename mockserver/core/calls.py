@@ -111,7 +111,10 @@ class Call:
 
     def entered(self, state: CallState) -> datetime | None:
         """When the call entered ``state``, or None if it never did."""
-        return next((t.at for t in self.history if t.state == state), None)
+        for t in self.history:  # a loop, not next(generator): read for every finished call (talk time)
+            if t.state == state:
+                return t.at
+        return None
 
     @property
     def answered_at(self) -> datetime | None:

@@ -179,7 +179,7 @@ class ChannelRunner:
         state.execution_count += 1
         state.processed_at = now
         run.route.append(node.key)
-        state.route = ",".join(str(k) for k in run.route)
+        state.route = ",".join(map(str, run.route))
         request.touch(now)
         self.api.node_event(request, node, state)
         match node.action:

@@ -81,10 +81,14 @@ class VoiceRequest:
     base_url: str = ""  # scheme://host:port the request came to: recordings are served from there
 
     def node(self, key: int) -> NodeRun:
-        return self.nodes.setdefault(key, NodeRun())
+        run = self.nodes.get(key)
+        if run is None:  # not setdefault: that built a NodeRun on every execution of a node
+            run = self.nodes[key] = NodeRun()
+        return run
 
     def touch(self, at: datetime) -> None:
-        self.updated_at = max(self.updated_at, at)
+        if at > self.updated_at:
+            self.updated_at = at
 
 
 @dataclass
