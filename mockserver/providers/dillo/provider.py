@@ -181,7 +181,7 @@ class Dillo(Provider):
 
     # -- the core's news -------------------------------------------------------------------------
     def on_update(self, update: CallUpdate) -> None:
-        if update.kind is not UpdateKind.STATE or update.transition is None:
+        if update.kind is not _STATE or update.transition is None:
             return
         call = update.call
         parent = self.state.legs.get(call.id)
@@ -191,9 +191,10 @@ class Dillo(Provider):
         request = self.state.requests.get(call.id)
         if request is None:  # the creating request registers the call right after placing it
             return
-        if call.state is CallState.ANSWERED:
+        state = call.state
+        if state is _ANSWERED:
             self.runner.start(request)
-        if call.state.terminal:
+        if state.terminal:
             self.runner.stop(call)
             self._record_whole_call(self.ctx.backend.get(call.id), request)
         hook = request.payload.status_callback
@@ -208,12 +209,13 @@ class Dillo(Provider):
 
     def _record_whole_call(self, call: Call, request: VoiceRequest) -> None:
         """``Record: true`` records the whole call; ready when the call ends (mock's choice)."""
-        duration = (
-            (call.ended_at - call.answered_at).total_seconds() if call.answered_at and call.ended_at else 0
-        )
-        if not request.payload.record or duration <= 0:
-            return
         payload = request.payload
+        if not payload.record:  # first: every call ends here, few record
+            return
+        answered, ended = call.answered_at, call.ended_at
+        duration = (ended - answered).total_seconds() if answered and ended else 0
+        if duration <= 0:
+            return
         recording = VoiceRecording(
             file_name=f"{request.id}.wav",
             seconds=round(duration, 3),
@@ -286,3 +288,8 @@ def _text(body: Mapping[str, Any], name: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidParameter(f"{name} must be a non-empty string", field=name)
     return value
+
+
+# read on every transition of every call: module globals, not enum members through their class (~70 ns)
+_STATE = UpdateKind.STATE
+_ANSWERED = CallState.ANSWERED
