@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 SUITES: dict[str, str] = {
     "webhooks": "bench_webhooks",
     "reads": "bench_reads",
+    "engine": "bench_engine",  # direct and through Dillo's API (--variant both); minutes per round
 }
 
 
