@@ -65,7 +65,6 @@ class ResendError(Exception):
         self.code = code
 
 
-
 def _loop_time() -> float:
     """The event loop's clock, which the attempts' timeouts run on. uvloop's is cached once per turn of
     the loop, in milliseconds: measured with time.monotonic(), a job queued behind an attempt could count
@@ -75,6 +74,7 @@ def _loop_time() -> float:
         return asyncio.get_running_loop().time()
     except RuntimeError:  # built outside the loop (a test of the dataclass): the same clock asyncio uses
         return time.monotonic()
+
 
 @dataclass(eq=False)
 class _Job:

@@ -55,9 +55,11 @@ def test_reject_ends_a_ringing_call_and_the_wrong_state_is_a_409(routee, control
     assert (wrong.status_code, wrong.json()["code"]) == (409, "409013001")
     assert "InProgress" in wrong.json()["developerMessage"]
 
+    told = len(client.statuses())
     assert act(routee, "PUT", message, body={"action": "reject"}).status_code == 200
     assert routee.status(tracking_id) == "NoAnswer"
     assert control.call(tracking_id)["state"] == "rejected"
+    client.receiver.wait_for(told + 1, "/status", timeout=10)  # the webhook is sent after the answer
     assert client.statuses()[-1] == "NoAnswer"
     again = act(routee, "PUT", message, body={"action": "reject"})
     assert (again.status_code, again.json()["code"]) == (409, "409013001")
