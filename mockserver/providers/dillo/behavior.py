@@ -77,7 +77,7 @@ class Goto:
     key: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     """One ChannelBehavior running on one call."""
 

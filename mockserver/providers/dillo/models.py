@@ -19,7 +19,7 @@ class Customer:
     senders: tuple[str, ...] = ()  # voice senders of the account; empty = any E.164 Sender
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a kept call holds one per node it ran, and a VoiceRequest
 class NodeRun:
     """What the flow did with one node: the runtime fields of the GET (dillo.md §6.3)."""
 
@@ -66,7 +66,7 @@ class SendAction:
     voice_request_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class VoiceRequest:
     id: str  # the GUID the POST answers; also the call's provider id
     call_id: str  # the neutral call

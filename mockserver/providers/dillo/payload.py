@@ -1,11 +1,15 @@
 """Reading a voice ``MessagePayload`` (dillo.md §3.1): the request fields and its ChannelBehavior.
 
 The parsed payload is frozen data; the raw payload is kept too, because the GET echoes the ChannelBehavior
-back as the client sent it (plus runtime fields, §6.3) and a snapshot stores the request as it came.
+back as the client sent it (plus runtime fields, §6.3) and a snapshot stores the request as it came. It
+is kept as compact JSON text and parsed again when read (by a GET after a change, by a snapshot): the
+parsed tree was ~20 objects and ~1.2 KB a call, for as long as the call is kept, and each of those
+objects was walked by every collection of the garbage collector (bench_engine_dillo, issue 14).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +25,6 @@ class VoicePayload:
     sender: str
     telephone_number: str
     nodes: Mapping[int, Node]
-    raw_behavior: Mapping[str, Any]  # ChannelBehavior as sent, echoed back by the GET
     record: bool = False
     transcribe: bool = False
     storage_period: str = "3-M"  # ``RecordingStoragePeriodCode``: of the whole-call recording
@@ -32,7 +35,18 @@ class VoicePayload:
     event_callback: Hook | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
     external: Mapping[str, ExternalActionSpec] = field(default_factory=dict)  # by Label
-    raw: Mapping[str, Any] = field(default_factory=dict)  # the whole payload as sent (for snapshots)
+    raw_text: str = "{}"  # the whole payload as sent, as compact JSON (see the module's doc)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The whole payload as sent (a fresh copy: for snapshots)."""
+        parsed: dict[str, Any] = json.loads(self.raw_text)
+        return parsed
+
+    def behavior_as_sent(self) -> dict[str, Any]:
+        """The ChannelBehavior as sent (a fresh copy: the GET adds runtime fields to it)."""
+        behavior: dict[str, Any] = self.raw["ChannelBehavior"]
+        return behavior
 
 
 def parse_voice(payload: Mapping[str, Any]) -> VoicePayload:
@@ -49,7 +63,6 @@ def parse_voice(payload: Mapping[str, Any]) -> VoicePayload:
         sender=p.number("Sender", required=True) or "",
         telephone_number=p.number("TelephoneNumber", required=True) or "",
         nodes=nodes,
-        raw_behavior=behavior,
         record=bool(p.boolean("Record", False)),
         transcribe=bool(p.boolean("Transcribe", False)),
         storage_period=p.choice("RecordingStoragePeriodCode", STORAGE_PERIODS, "3-M") or "3-M",
@@ -60,5 +73,5 @@ def parse_voice(payload: Mapping[str, Any]) -> VoicePayload:
         event_callback=p.hook("EventCallback"),
         data=p.mapping("Data"),
         external=external,
-        raw=payload,
+        raw_text=json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
     )

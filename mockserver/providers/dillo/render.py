@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -94,7 +93,7 @@ def channel_behavior(request: VoiceRequest) -> str:
     """The ChannelBehavior as sent, serialized to a JSON string, every node carrying the runtime
     fields (§6.3): ``IsProcessed, IsPressed, Timestamp, ExecutionCount, Route``. Menu digit entries
     carry ``IsPressed`` and ``Timestamp`` of the press."""
-    behavior = copy.deepcopy(dict(request.payload.raw_behavior))
+    behavior = request.payload.behavior_as_sent()
     raw_nodes: dict[str, Any] = behavior["ChannelBehaviorNodes"]
     for key, raw in raw_nodes.items():
         run = request.nodes.get(int(key), NodeRun())
