@@ -129,33 +129,34 @@ class Timeline:
         self._seq = itertools.count(max((int(e["seq"]) for e in entries), default=0) + 1)
 
 
-def _transition_row(
-    seq: int, provider: str, call_id: str, provider_call_id: str, t: Transition
+def _call_row(
+    seq: int, at: datetime, kind: str, provider: str, call_id: str, provider_call_id: str
 ) -> dict[str, Any]:
     return {
         "seq": seq,
-        "at": iso(t.at),
-        "kind": "transition",
+        "at": iso(at),
+        "kind": kind,
         "provider": provider,
         "call_id": call_id,
         "provider_call_id": provider_call_id,
-        "state": t.state.value,
-        "cause": t.cause,
     }
+
+
+def _transition_row(
+    seq: int, provider: str, call_id: str, provider_call_id: str, t: Transition
+) -> dict[str, Any]:
+    row = _call_row(seq, t.at, "transition", provider, call_id, provider_call_id)
+    row["state"] = t.state.value
+    row["cause"] = t.cause
+    return row
 
 
 def _recording_row(
     seq: int, provider: str, call_id: str, provider_call_id: str, recording: Recording
 ) -> dict[str, Any]:
-    return {
-        "seq": seq,
-        "at": iso(recording.created_at),
-        "kind": "recording",
-        "provider": provider,
-        "call_id": call_id,
-        "provider_call_id": provider_call_id,
-        "seconds": recording.seconds,
-    }
+    row = _call_row(seq, recording.created_at, "recording", provider, call_id, provider_call_id)
+    row["seconds"] = recording.seconds
+    return row
 
 
 def _request_row(
