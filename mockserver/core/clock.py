@@ -358,6 +358,10 @@ class Scheduler:
         stamp = self._next_stamp()
         if stamp is None or stamp > limit:
             return None
+        return self._take(stamp)
+
+    def _take(self, stamp: float) -> _Entry:
+        """Take out the first entry of ``stamp``'s bucket (which :meth:`_next_stamp` has just found)."""
         bucket = self._buckets[stamp]
         entry = bucket[bucket.head]
         bucket.head += 1
@@ -394,7 +398,9 @@ class Scheduler:
             limit = target.timestamp()
             await settle()
             errors = self.errors
-            while (entry := self._pop_due_at(limit)) is not None:
+            following = self._next_stamp()  # found once per entry: it is also the next one to take
+            while following is not None and following <= limit:
+                entry = self._take(following)
                 clock.set(entry.at)
                 try:  # _run_entry, inline: one coroutine less per entry
                     pending = entry.action()
@@ -405,6 +411,7 @@ class Scheduler:
                 following = self._next_stamp()
                 if following is None or following > entry.stamp:
                     await settle()
+                    following = self._next_stamp()  # what settle scheduled or cancelled counts
             clock.set(target)
             return target
 
