@@ -401,7 +401,10 @@ class Dispatcher:
 
     def forget_call(self, call_id: str) -> int:
         """Drop the finished deliveries of a call (for a retention policy on calls); how many went."""
-        gone = [d for d in self._by_call.get(call_id, {}).values() if d.state is DeliveryState.DONE]
+        mine = self._by_call.get(call_id)
+        if mine is None:  # most evicted calls had no callback URL
+            return 0
+        gone = [d for d in mine.values() if d.state is DeliveryState.DONE]
         for delivery in gone:
             self._forget(delivery)
             self._finished.pop(delivery.id, None)

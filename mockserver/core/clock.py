@@ -165,6 +165,12 @@ class _Bucket(list[_Entry]):
         self.head = 0  # the entries before it have been taken out
 
 
+#: What a bucket holds where an entry was taken out: a run of 100,000 calls at one instant would
+#: otherwise keep every entry of the instant, and its action, until the last one had run.
+_TAKEN = _Entry(DEFAULT_VIRTUAL_START, 0.0, lambda: None, None)
+_TAKEN.done = True
+
+
 class _Group:
     """The entries scheduled under one key, so that ending a call cancels its timers in O(its timers).
     Entries that ran stay in the list until the group empties or is compacted (a list of a call's few
@@ -363,8 +369,10 @@ class Scheduler:
     def _take(self, stamp: float) -> _Entry:
         """Take out the first entry of ``stamp``'s bucket (which :meth:`_next_stamp` has just found)."""
         bucket = self._buckets[stamp]
-        entry = bucket[bucket.head]
-        bucket.head += 1
+        head = bucket.head
+        entry = bucket[head]
+        bucket[head] = _TAKEN  # the bucket no longer keeps it (nor its action) alive
+        bucket.head = head + 1
         if bucket.head == len(bucket):
             heapq.heappop(self._instants)
             del self._buckets[stamp]
