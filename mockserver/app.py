@@ -46,6 +46,7 @@ from mockserver.security.guard import ControlGuard, is_loopback
 from mockserver.security.limits import BodyLimit, Owner
 from mockserver.security.targets import GuardedTransport, PolicyError, TargetPolicy
 from mockserver.settings import Settings
+from mockserver.shortcut import MockApp
 from mockserver.state import AppState
 from mockserver.tenants.dispatch import TenantDispatch
 from mockserver.tenants.registry import TenantRegistry
@@ -293,7 +294,8 @@ def create_app(
         provider_tables.append(Mount(f"/{name}", routes=[PrefixGate(provider_routes)]))
         hosts.add(name, provider.hosts, Router([*provider_routes, Mount("/_mock", routes=mock_routes)]))
     # every provider's table and mount behind one look-up of the path's first segment (gate.py)
-    routes: list[BaseRoute] = [hosts, PrefixGate(provider_tables)]
+    gate = PrefixGate(provider_tables)
+    routes: list[BaseRoute] = [hosts, gate]
     routes.append(Mount("/_mock", routes=mock_routes))
     routes.extend(front_routes(settings.control_token, settings.host))  # `/` and `/_mock`: no provider's
 
@@ -339,7 +341,9 @@ def create_app(
         layers.insert(0, (requestlog.RequestLog, {"now": clock.now}))
         journal.listeners.append(requestlog.on_journal)
         dispatcher.attempt_listeners.append(requestlog.on_attempt)
-    app = Starlette(
+    app = MockApp(  # a provider request no layer has work for goes straight to its endpoint
+        hosts=hosts,
+        gate=gate,
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},

@@ -42,6 +42,13 @@ class Layers:
             built.append(inner)
         self.layers: tuple[Layer, ...] = tuple(reversed(built))
 
+    def idle(self, scope: Scope) -> bool:
+        """No layer has work for the request: the chain would hand it to the app unchanged."""
+        for layer in self.layers:  # noqa: SIM110 - a loop: all() of a generator costs ~0.3 µs more
+            if not layer.idle(scope):
+                return False
+        return True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         for layer in self.layers:
             if not layer.idle(scope):

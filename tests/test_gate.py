@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 
 from mockserver.app import create_app
 from mockserver.gate import GATED_ROUTE, PrefixGate, pinned_segment
+from mockserver.providers.base import answers_every_error
 from mockserver.settings import Settings
 
 APP = create_app(Settings(clock="virtual"))
@@ -111,3 +112,50 @@ def test_mangled_paths_go_where_starlette_would_send_them(
     path = "/" + (base[1:cut] + noise).lstrip("/")
     scope = scope_of(method, path)
     assert gate_choice(scope) == starlette_choice(GATE.routes, scope), (method, path)
+
+
+# -- the shortcut (mockserver/shortcut.py) asks the gate, and remembers its answer --------------------
+def router_choice(scope: dict[str, Any]) -> tuple[BaseRoute, dict[str, Any]] | None:
+    """The provider route and path parameters the app's whole router hands a request to, when it is
+    one the gate holds at the root (no Host of a provider's, so the hosts route matches nothing)."""
+    for route in APP.router.routes:
+        match, child = route.matches(scope)
+        if match is Match.FULL:
+            inner = child.get(GATED_ROUTE)
+            return (inner, child["path_params"]) if route is GATE and isinstance(inner, Route) else None
+        if match is Match.PARTIAL:
+            return None
+    return None
+
+
+def shortcut_agrees(method: str, path: str) -> None:
+    taken = APP._match(method, path)  # type: ignore[attr-defined]
+    chosen = router_choice(scope_of(method, path))
+    if taken is not None:
+        assert chosen is not None, (method, path)
+        assert taken[0] is chosen[0] and taken[1] == chosen[1], (method, path)
+    elif chosen is not None:  # every provider route at the root is taken directly
+        assert not answers_every_error(getattr(chosen[0], "endpoint", None)), (method, path)
+
+
+def test_the_shortcut_takes_the_route_the_router_takes_and_takes_every_provider_route() -> None:
+    taken = 0
+    for path in PATHS:
+        for variant in (path, path.upper(), path.swapcase(), path + "/", "/dillo" + path):
+            for method in METHODS:
+                shortcut_agrees(method, variant)
+                taken += APP._match(method, variant) is not None  # type: ignore[attr-defined]
+    assert taken > 100  # the real routes, in both letter cases for Esendex, GET and HEAD
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    method=st.sampled_from(METHODS),
+    base=st.sampled_from(PATHS),
+    cut=st.integers(min_value=0, max_value=60),
+    noise=st.text(alphabet="/aBxX1.-_%", max_size=12),
+)
+def test_the_shortcut_agrees_with_the_router_on_mangled_paths(
+    method: str, base: str, cut: int, noise: str
+) -> None:
+    shortcut_agrees(method, "/" + (base[1:cut] + noise).lstrip("/"))

@@ -14,6 +14,7 @@ import functools
 import logging
 import math
 import traceback
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,18 @@ if TYPE_CHECKING:  # ~60 ms to import: create_app imports it (issue 14)
 Handler = Callable[[Request], Awaitable[Response]]
 log = logging.getLogger("mockserver")
 BODYLESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+#: Every handler ``Provider.endpoint`` has wrapped: each answers any error itself (shortcut.py).
+_WRAPPED: weakref.WeakSet[Handler] = weakref.WeakSet()
+
+
+def answers_every_error(endpoint: object) -> bool:
+    """Whether ``endpoint`` is a provider endpoint: it renders every error in its provider's format
+    and journals the request, so nothing around it ever has an exception of it to handle."""
+    try:
+        return endpoint in _WRAPPED
+    except TypeError:  # not weakly referable: not one of ours
+        return False
 
 
 class DroppedResponse(Response):
@@ -214,6 +227,7 @@ class Provider:
             await self.journal_request(request, response)
             return response
 
+        _WRAPPED.add(endpoint)
         return endpoint
 
     async def rpc_method(self, request: Request) -> str | None:

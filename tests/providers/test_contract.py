@@ -68,3 +68,26 @@ def test_an_unknown_call_is_the_providers_404(driver: Any) -> None:
 
 def test_bad_credentials_are_the_providers_401(driver: Any) -> None:
     assert driver.is_unauthorized(driver.unauthenticated())
+
+
+def test_a_read_answers_the_same_straight_to_its_endpoint_and_through_the_whole_chain(
+    driver: Any, control: Any
+) -> None:
+    """A provider request no layer has work for skips Starlette's middleware and router
+    (mockserver/shortcut.py); a tenant header sends the same request through all of it."""
+    ref = driver.place("15550000007")
+    control.advance(30)
+    for ask in (lambda: driver.read(ref), driver.unknown, driver.unauthenticated):
+        direct = ask()
+        driver.http.headers["X-Mock-Tenant"] = "default"  # the tenant dispatch has work: the whole chain
+        try:
+            chained = ask()
+        finally:
+            del driver.http.headers["X-Mock-Tenant"]
+        assert chained.status_code == direct.status_code
+        assert chained.content == direct.content
+        assert _without_date(chained.headers) == _without_date(direct.headers)
+
+
+def _without_date(headers: Any) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in headers.multi_items() if k != "date"]
