@@ -133,7 +133,8 @@ def shortcut_agrees(method: str, path: str) -> None:
     chosen = router_choice(scope_of(method, path))
     if taken is not None:
         assert chosen is not None, (method, path)
-        assert taken[0] is chosen[0] and taken[1] == chosen[1], (method, path)
+        assert taken[0] is chosen[0], (method, path)
+        assert taken[1] == chosen[1], (method, path)
     elif chosen is not None:  # every provider route at the root is taken directly
         assert not answers_every_error(getattr(chosen[0], "endpoint", None)), (method, path)
 

@@ -40,7 +40,8 @@ def apifonica(control: Any) -> tuple[str, str]:
 def chain(control: Any, apifonica: tuple[str, str]) -> Iterator[Chain]:
     """Installed once the credentials are read: every request after it is the test's."""
     app = control.server.app
-    assert isinstance(app, MockApp) and app.middleware_stack is not None  # built by the lifespan
+    assert isinstance(app, MockApp)
+    assert app.middleware_stack is not None
     spy = Chain(app.middleware_stack)
     app.middleware_stack = spy
     try:
@@ -56,7 +57,8 @@ def test_a_provider_read_skips_the_chain_and_is_journaled(
     with httpx.Client(base_url=control.server.base_url, auth=apifonica) as http:
         unknown = f"/v2/accounts/{acc}/calls/cal00000000-0000-4000-8000-000000000000"
         answer = http.get(unknown)
-        assert answer.status_code == 404 and answer.json()["status_code"] == 404  # Apifonica's error
+        assert answer.status_code == 404
+        assert answer.json()["status_code"] == 404
         assert http.get(f"/v2/accounts/{acc}").status_code == 200
     assert chain.paths == []
     journal = control.http.get("/_mock/requests", params={"provider": "apifonica"}).json()

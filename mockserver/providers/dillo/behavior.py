@@ -14,6 +14,7 @@ ends — cycles included.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -179,7 +180,7 @@ class ChannelRunner:
         state.execution_count += 1
         state.processed_at = now
         run.route.append(node.key)
-        state.route = ",".join(map(str, run.route))
+        state.route = sys.intern(",".join(map(str, run.route)))  # calls of one flow share its routes
         request.touch(now)
         self.api.node_event(request, node, state)
         match node.action:
@@ -235,7 +236,7 @@ class ChannelRunner:
             key, at = pressed[0], self.pressed(run, node, pressed)
             self.api.send_option(run.request, node.key, key, at, menu.option_callback)
             if menu.option(key):
-                run.request.node(node.key).options[key] = at
+                run.request.node(node.key).press(key, at)
                 run.repeats.pop(node.key, None)
                 self.fire(run, node, menu.labels.get(key))
                 await self.leave(run, node, menu.branches[key], key)
@@ -249,7 +250,7 @@ class ChannelRunner:
             self.api.send_option(run.request, node.key, None, at, menu.option_callback, words=said)
             entry = menu.word(said)
             if entry is not None:
-                run.request.node(node.key).options[entry] = at
+                run.request.node(node.key).press(entry, at)
                 run.repeats.pop(node.key, None)
                 self.fire(run, node, menu.labels.get(entry))
                 await self.leave(run, node, menu.words[entry], said)
@@ -308,7 +309,7 @@ class ChannelRunner:
         self.backend.ask(run.call_id, collect.timeout, on_digits, on_timeout)
 
     async def collected(self, run: Run, node: Node, digits: str) -> None:
-        run.request.collected.append(CollectedDigits(digits, node.key, bool(digits)))
+        run.request.collected += (CollectedDigits(digits, node.key, bool(digits)),)
         run.request.touch(self.backend.now())
         if digits:
             self.fire(run, node, node.label)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
+
+#: The one empty mapping every absent object shares (a kept call holds several: ``Data``, its
+#: ``ExternalActions``, each node's pressed options). Read-only, so sharing it is safe.
+NOTHING: Mapping[str, Any] = MappingProxyType({})
 
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 #: a CustomerCode, a RequestId: Dillo's ids are GUIDs
@@ -118,7 +123,7 @@ class Fields:
     def mapping(self, key: str) -> Mapping[str, Any]:
         value = self.data.get(key)
         if value is None:
-            return {}
+            return NOTHING
         if not isinstance(value, dict):
             raise self._fail(key, "an object")
         return value

@@ -4,13 +4,15 @@ its action, its external actions, and the checks across nodes (targets exist, la
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
 from mockserver.providers.dillo.envelope import SendActionType
-from mockserver.providers.dillo.fields import KEYS, Fields, Hook
+from mockserver.providers.dillo.fields import KEYS, NOTHING, Fields, Hook
 from mockserver.providers.dillo.graph import (
     SPECIAL_KEYS,
     Action,
@@ -37,7 +39,28 @@ MAX_NODES = 500
 NODES = "ChannelBehavior.ChannelBehaviorNodes"
 
 
-def parse_nodes(raw: Any) -> dict[int, Node]:
+#: How many distinct flows (as sent) keep their parsed nodes for the next request that sends them.
+SHARED_FLOWS = 256
+
+
+def parse_nodes(raw: Any) -> Mapping[int, Node]:
+    """The flow's nodes, parsed. A flow sent before gives back the nodes parsed then: nodes and their
+    actions are frozen, so every call that sends one flow (a broadcast, a load test) shares one parsed
+    copy instead of keeping ~20 objects of its own (issue 14 goal 4). Equal JSON text is an equal flow:
+    the text keeps the keys' order and tells 1 from 1.0 and true."""
+    if not isinstance(raw, dict) or not raw or len(raw) > MAX_NODES:
+        return _parse_nodes(raw)  # the error, as ever
+    return _shared_nodes(json.dumps(raw, separators=(",", ":"), ensure_ascii=False))
+
+
+@functools.lru_cache(maxsize=SHARED_FLOWS)
+def _shared_nodes(text: str) -> Mapping[int, Node]:
+    """Never changed once made: callers hold it as a Mapping (a flow that does not parse is not kept:
+    its error is raised again for the next request that sends it)."""
+    return _parse_nodes(json.loads(text))
+
+
+def _parse_nodes(raw: Any) -> dict[int, Node]:
     if raw is None:
         raise MissingParameter(f"{NODES} is required", field=NODES)
     if not isinstance(raw, dict) or not raw:
@@ -270,12 +293,12 @@ def targets(
     return out
 
 
-def parse_external(raw: Any) -> dict[str, ExternalActionSpec]:
+def parse_external(raw: Any) -> Mapping[str, ExternalActionSpec]:
     """The request's ``ExternalActions``: ``[{SendActionType, Label, Action: {Sender, Destination,
     Content, …}}]`` (Dillo.Voice ``ExternalAction``); labels are unique (the SDK refuses duplicates)."""
     where = "ExternalActions"
     if raw is None:
-        return {}
+        return NOTHING
     if not isinstance(raw, list):
         raise InvalidParameter(f"{where} must be an array", field=where)
     specs: dict[str, ExternalActionSpec] = {}

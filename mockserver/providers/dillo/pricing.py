@@ -8,6 +8,7 @@ fields of ``VoiceCallRecording`` suggest [STATUS].
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from mockserver.core.calls import Call
@@ -42,12 +43,12 @@ def call_price(call: Call) -> Decimal:
     return call.price.quantize(PLACES, rounding=ROUND_HALF_UP)
 
 
-def total(call: Call, recordings: list[VoiceRecording]) -> Decimal:
+def total(call: Call, recordings: Sequence[VoiceRecording]) -> Decimal:
     extras = sum((recording_price(r) + transcription_price(r) for r in recordings), Decimal(0))
     return call_price(call) + extras
 
 
-def description(call: Call, recordings: list[VoiceRecording]) -> str:
+def description(call: Call, recordings: Sequence[VoiceRecording]) -> str:
     """e.g. ``"Call 30 s x 0.0098/min = 0.0049; 1 recording(s) = 0.0050; 1 transcription(s) = 0.0200"``."""
     parts = [f"Call {call.talk_seconds} s x {call.price_per_minute.normalize():f}/min = {call_price(call)}"]
     if recordings:

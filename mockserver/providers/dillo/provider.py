@@ -145,7 +145,7 @@ class Dillo(Provider):
 
     def fire_external_action(self, request: VoiceRequest, node: int, spec: ExternalActionSpec) -> None:
         action = self.create_send_action(spec.type, request.customer_code, spec.payload, request.id)
-        request.external.append(ExternalAction(spec.label, node, action.id))
+        request.external += (ExternalAction(spec.label, node, action.id),)
 
     def place_leg(self, request: VoiceRequest, to: str, sender: str | None, timeout: float) -> Call:
         """A Dial (or agent) node's second leg: its own call, lifecycle and scenario, with the A leg
@@ -171,7 +171,7 @@ class Dillo(Provider):
         record_hook: Hook | None,
         transcribe_hook: Hook | None,
     ) -> None:
-        request.recordings.append(recording)
+        request.recordings += (recording,)
         request.touch(recording.created_at)
         body = callbacks.recording_payload(request.id, recording.node, recording_json(request, recording))
         if record_hook is not None:

@@ -6,6 +6,8 @@ tests need a way for "the API" to end a live call (docs/providers/dillo.md).
 
 from __future__ import annotations
 
+import sys
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
@@ -70,7 +72,7 @@ def build_routes(api: Dillo) -> list[BaseRoute]:
         except UnknownScenario as exc:
             raise InvalidParameter(f"X-Mock-Scenario: {exc}", field="X-Mock-Scenario") from None
         now = api.ctx.now()
-        base_url = f"{request.url.scheme}://{request.url.netloc}"
+        base_url = sys.intern(f"{request.url.scheme}://{request.url.netloc}")  # one copy for every call
         voice = VoiceRequest(request_id, call.id, customer.code, payload, now, now, base_url=base_url)
         api.register(call, voice)
         return JSONResponse({"id": request_id, "IsSuccess": True})

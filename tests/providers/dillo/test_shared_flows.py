@@ -1,0 +1,61 @@
+"""Calls that send the same ChannelBehavior share one parsed copy of its nodes (nodes.py), and each
+still keeps what its own flow did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mockserver.core.errors import InvalidParameter
+from mockserver.providers.dillo.payload import parse_voice
+
+LONG_CALL = "+15550000007"  # answered at 6 s, stays up an hour
+
+
+def payload(to: str, nodes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Sender": "+393391003110",
+        "TelephoneNumber": to,
+        "ChannelBehavior": {"ChannelBehaviorNodes": nodes},
+    }
+
+
+SILENCE = {"0": {"ActionType": "Silence", "ChannelBehaviorAction": {"Duration": 5}}}
+
+
+def test_one_flow_sent_twice_is_parsed_once_and_another_flow_is_its_own() -> None:
+    first = parse_voice(payload("+15550000001", SILENCE))
+    again = parse_voice(payload("+15550000002", {"0": {**SILENCE["0"]}}))
+    assert again.nodes is first.nodes
+    assert (first.telephone_number, again.telephone_number) == ("+15550000001", "+15550000002")
+    as_float = {"0": {"ActionType": "Silence", "ChannelBehaviorAction": {"Duration": 5.0}}}
+    assert parse_voice(payload("+15550000001", as_float)).nodes is not first.nodes  # 5.0 is not 5
+
+
+def test_a_flow_that_does_not_parse_is_refused_every_time() -> None:
+    wrong = {"0": {"ActionType": "Silence", "NextNode": 7, "ChannelBehaviorAction": {"Duration": 5}}}
+    for _ in range(2):
+        with pytest.raises(InvalidParameter, match="7"):
+            parse_voice(payload("+15550000001", wrong))
+
+
+def test_two_calls_of_one_flow_keep_their_own_digits_and_routes(dillo: Any, control: Any) -> None:
+    flow = (
+        dillo.node("Menu", Digits={"1": {"NextNode": 1}, "2": {"NextNode": 1}}, Timeout=30),
+        dillo.node("Silence", Duration=600),
+    )
+    first, second = dillo.call(LONG_CALL, *flow), dillo.call(LONG_CALL, *flow)
+    control.advance(7)
+    control.http.post(f"/_mock/calls/{first}/events", json={"type": "digits", "digits": "1"})
+    control.http.post(f"/_mock/calls/{second}/events", json={"type": "digits", "digits": "2"})
+    control.advance(1)
+
+    pressed = {}
+    for request_id in (first, second):
+        nodes = dillo.nodes(request_id)
+        digits = nodes["0"]["ChannelBehaviorAction"]["Digits"]
+        pressed[request_id] = sorted(d for d, v in digits.items() if v["IsPressed"])
+        assert nodes["1"]["Route"] == "0,1"
+        assert nodes["1"]["ExecutionCount"] == 1
+    assert pressed == {first: ["1"], second: ["2"]}
