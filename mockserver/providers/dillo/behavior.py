@@ -201,7 +201,7 @@ class ChannelRunner:
             case Redirect(node=target):
                 return Goto(node.next_node if target is None else target)
             case Hangup():
-                self.backend.hangup(run.call_id, Party.CALLER, f"Hangup node {node.key}")
+                self.backend.hangup(run.call_id, Party.CALLER, sys.intern(f"Hangup node {node.key}"))
             case Conference():
                 return self.conference(run, node, node.action)
             case Agent():

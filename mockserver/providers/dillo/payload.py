@@ -10,6 +10,7 @@ objects was walked by every collection of the garbage collector (bench_engine_di
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,7 @@ from mockserver.providers.dillo.graph import ExternalActionSpec, Node
 from mockserver.providers.dillo.nodes import STORAGE_PERIODS, check_labels, parse_external, parse_nodes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: every kept call holds one
 class VoicePayload:
     sender: str
     telephone_number: str
@@ -60,7 +61,7 @@ def parse_voice(payload: Mapping[str, Any]) -> VoicePayload:
     external = parse_external(payload.get("ExternalActions"))
     check_labels(nodes, external)
     return VoicePayload(
-        sender=p.number("Sender", required=True) or "",
+        sender=sys.intern(p.number("Sender", required=True) or ""),  # a broadcast sends from one number
         telephone_number=p.number("TelephoneNumber", required=True) or "",
         nodes=nodes,
         record=bool(p.boolean("Record", False)),
