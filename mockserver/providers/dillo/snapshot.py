@@ -162,29 +162,23 @@ def load_request(raw: Mapping[str, Any]) -> VoiceRequest:
         updated_at=_when(raw["updated_at"]),
         nodes={int(_str(key)): load_node_run(_dict(run)) for key, run in _dict(raw.get("nodes", {})).items()},
         recordings=tuple(
-            [
-                VoiceRecording(
-                    file_name=_str(r["file_name"]),
-                    seconds=_seconds(r["seconds"]),
-                    storage_period=_str(r["storage_period"]),
-                    created_at=_when(r["created_at"]),
-                    node=_opt_int(r.get("node")),
-                    transcription=_opt_str(r.get("transcription")),
-                )
-                for r in _list(raw.get("recordings", []))
-            ]
+            VoiceRecording(
+                file_name=_str(r["file_name"]),
+                seconds=_seconds(r["seconds"]),
+                storage_period=_str(r["storage_period"]),
+                created_at=_when(r["created_at"]),
+                node=_opt_int(r.get("node")),
+                transcription=_opt_str(r.get("transcription")),
+            )
+            for r in _list(raw.get("recordings", []))
         ),
         collected=tuple(
-            [
-                CollectedDigits(_str(c["digits"]), _int(c["node"]), _bool(c["success"]))
-                for c in _list(raw.get("collected", []))
-            ]
+            CollectedDigits(_str(c["digits"]), _int(c["node"]), _bool(c["success"]))
+            for c in _list(raw.get("collected", []))
         ),
         external=tuple(
-            [
-                ExternalAction(_str(e["label"]), _int(e["node"]), _str(e["send_action_id"]))
-                for e in _list(raw.get("external", []))
-            ]
+            ExternalAction(_str(e["label"]), _int(e["node"]), _str(e["send_action_id"]))
+            for e in _list(raw.get("external", []))
         ),
         base_url=_str(raw.get("base_url", "")),
     )
