@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -189,6 +191,51 @@ def test_cancel_group_drops_only_that_groups_actions(timeline: Timeline) -> None
     timeline.advance(5)
 
     assert [name for name, _ in timeline.ran()] == ["b", "none"]
+
+
+class Held:
+    """Something an action's closure holds, to watch it go."""
+
+
+def holding(held: Held) -> Action:
+    async def action() -> None:
+        assert held is not None
+
+    return action
+
+
+def test_an_action_that_ran_is_not_kept_by_its_timer_nor_its_group(timeline: Timeline) -> None:
+    # A call's group keeps its later timers; the closures of the ones that ran must go at once, or
+    # 100,000 calls at one instant hold every ran closure until they end (issue 14, goal 4).
+    held = Held()
+    watch = weakref.ref(held)
+    timer = timeline.scheduler.call_later(1, holding(held), group="a")
+    timeline.scheduler.call_later(3, timeline.note("a2"), group="a")
+    del held
+
+    timeline.advance(2)
+    gc.collect()
+
+    assert watch() is None
+    timer.cancel()  # a no-op now, as before
+    timeline.scheduler.cancel_group("a")
+    timeline.advance(5)
+    assert timeline.ran() == []
+    assert timeline.scheduler.pending() == 0
+
+
+def test_a_cancelled_action_is_not_kept_by_its_timer(timeline: Timeline) -> None:
+    held = Held()
+    watch = weakref.ref(held)
+    timer = timeline.scheduler.call_later(1, holding(held), group="a")
+    del held
+
+    timeline.scheduler.cancel_group("a")
+    gc.collect()
+
+    assert watch() is None
+    assert timer.at == at(1)
+    assert timeline.scheduler.pending() == 0
 
 
 def test_clear_drops_everything(timeline: Timeline) -> None:
