@@ -33,6 +33,21 @@ def test_one_flow_sent_twice_is_parsed_once_and_another_flow_is_its_own() -> Non
     assert parse_voice(payload("+15550000001", as_float)).nodes is not first.nodes  # 5.0 is not 5
 
 
+def test_calls_of_one_flow_share_its_text_and_each_gives_back_its_own_payload_as_sent() -> None:
+    sent = [
+        {"TelephoneNumber": to, "ChannelBehavior": {"ChannelBehaviorNodes": SILENCE}, "Sender": "+3933910"}
+        for to in ("+15550000001", "+15550000002")
+    ]
+    first, second = (parse_voice(p) for p in sent)
+    assert second.behavior_text is first.behavior_text
+    for parsed, as_sent in zip((first, second), sent, strict=True):
+        assert parsed.raw == as_sent
+        assert list(parsed.raw) == ["TelephoneNumber", "ChannelBehavior", "Sender"]  # in the order sent
+        assert parsed.behavior_as_sent() == as_sent["ChannelBehavior"]
+    first.behavior_as_sent()["Extra"] = 1  # a fresh copy each time
+    assert first.raw == sent[0]
+
+
 def test_a_flow_that_does_not_parse_is_refused_every_time() -> None:
     wrong = {"0": {"ActionType": "Silence", "NextNode": 7, "ChannelBehaviorAction": {"Duration": 5}}}
     for _ in range(2):
