@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 
 from mockserver.core.calls import Call
 
+_NO_IDS: dict[str, str] = {}  # a provider with no calls yet: never written to
+
 
 class CallStore:
     def __init__(self, max_finished: int = 0, keep: Callable[[str], bool] | None = None) -> None:
@@ -22,7 +24,9 @@ class CallStore:
         self.evicted = 0
         self.evicted_listeners: list[Callable[[Call], None]] = []
         self._calls: dict[str, Call] = {}
-        self._by_provider_id: dict[tuple[str, str], str] = {}
+        # provider → its provider ids → the call: not one dict keyed by (provider, id) pairs, whose
+        # tuple keys were 56 bytes more a call (bench_engine_dillo, issue 14)
+        self._by_provider_id: dict[str, dict[str, str]] = {}
         self._by_ref: dict[str, str] = {}  # provider id alone → the first call that has it
         self._by_provider: dict[str, dict[str, None]] = {}  # provider → its call ids, in order
         self._finished: dict[str, None] = {}  # in the order they finished (or were put back)
@@ -33,7 +37,7 @@ class CallStore:
         if old is None:
             self._by_provider.setdefault(call.provider, {})[call.id] = None
         if old is None or old.provider_call_id != call.provider_call_id:
-            self._by_provider_id[(call.provider, call.provider_call_id)] = call.id
+            self._by_provider_id.setdefault(call.provider, {})[call.provider_call_id] = call.id
             self._by_ref.setdefault(call.provider_call_id, call.id)
         self._calls[call.id] = call
         if call.state.terminal and call.id not in self._finished:
@@ -56,9 +60,9 @@ class CallStore:
 
     def _remove(self, call: Call) -> None:
         del self._calls[call.id]
-        key = (call.provider, call.provider_call_id)
-        if self._by_provider_id.get(key) == call.id:
-            del self._by_provider_id[key]
+        ids = self._by_provider_id.get(call.provider, _NO_IDS)
+        if ids.get(call.provider_call_id) == call.id:
+            del ids[call.provider_call_id]
         if self._by_ref.get(call.provider_call_id) == call.id:
             del self._by_ref[call.provider_call_id]
         self._by_provider[call.provider].pop(call.id, None)
@@ -70,7 +74,7 @@ class CallStore:
         return self._calls.get(call_id)
 
     def by_provider_id(self, provider: str, provider_call_id: str) -> Call | None:
-        call_id = self._by_provider_id.get((provider, provider_call_id))
+        call_id = self._by_provider_id.get(provider, _NO_IDS).get(provider_call_id)
         return None if call_id is None else self._calls[call_id]
 
     def by_ref(self, ref: str) -> Call | None:

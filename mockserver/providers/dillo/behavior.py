@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -85,13 +85,21 @@ class Run:
 
     call_id: str
     request: VoiceRequest
-    route: list[int] = field(default_factory=list)
-    repeats: dict[int, int] = field(default_factory=dict)  # Menu key → repeats so far
+    # The nodes run so far, "0,1,3": interned, so the calls of one flow share each route (a list per
+    # call was ~90 bytes more each at a broadcast's peak, bench_engine_dillo, issue 14).
+    route: str = ""
+    repeats: dict[int, int] | None = None  # Menu key → repeats so far (made by the first repeat)
     dial: Node | None = None  # the Dial node waiting for its leg
     leg: str | None = None
     leg_answered: bool = False
     recording: tuple[Node, datetime] | None = None  # the node recording now, since when
     last_input: str = ""  # the callee's last keys or words (``StorageKeyword`` UserInput)
+
+
+def forget_repeats(run: Run, node: Node) -> None:
+    """The menu at ``node`` was answered or given up: its repeats start again from 0 next time."""
+    if run.repeats is not None:
+        run.repeats.pop(node.key, None)
 
 
 class Resume:
@@ -195,8 +203,7 @@ class ChannelRunner:
         now = self.backend.now()
         state.execution_count += 1
         state.processed_at = now
-        run.route.append(node.key)
-        state.route = sys.intern(",".join(map(str, run.route)))  # calls of one flow share its routes
+        run.route = state.route = sys.intern(f"{run.route},{node.key}" if run.route else str(node.key))
         request.touch(now)
         self.api.node_event(request, node, state)
         match node.action:
@@ -246,7 +253,7 @@ class ChannelRunner:
             self.api.send_option(run.request, node.key, key, at, menu.option_callback)
             if menu.option(key):
                 run.request.node(node.key).press(key, at)
-                run.repeats.pop(node.key, None)
+                forget_repeats(run, node)
                 self.fire(run, node, menu.labels.get(key))
                 await self.leave(run, node, menu.branches[key], key)
             else:
@@ -260,7 +267,7 @@ class ChannelRunner:
             entry = menu.word(said)
             if entry is not None:
                 run.request.node(node.key).press(entry, at)
-                run.repeats.pop(node.key, None)
+                forget_repeats(run, node)
                 self.fire(run, node, menu.labels.get(entry))
                 await self.leave(run, node, menu.words[entry], said)
             else:
@@ -288,13 +295,15 @@ class ChannelRunner:
         """No answer, a wrong key or unknown words: repeat the menu (``MaxRetries`` times), else take
         the matching special branch (``NoDigit``/``NoWord``, ``WrongDigit``, ``WrongWord``), else
         ``DefaultDigit``/``DefaultWord``, else ``OnFailureNextNode``/``NextNode``."""
-        repeats = run.repeats.get(node.key, 0)
+        repeats = 0 if run.repeats is None else run.repeats.get(node.key, 0)
         if repeat and repeats < menu.max_retries:
+            if run.repeats is None:
+                run.repeats = {}
             run.repeats[node.key] = repeats + 1
             if self.after(run, menu.retry_delay, None, node.key) is not None:
                 await self.go(run, node.key)
             return
-        run.repeats.pop(node.key, None)
+        forget_repeats(run, node)
         await self.leave(run, node, fallback(menu, branch, failure(node)), pressed)
 
     def fire(self, run: Run, node: Node, label: str | None) -> None:
