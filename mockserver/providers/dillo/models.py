@@ -24,6 +24,7 @@ class Customer:
 class NodeRun:
     """What the flow did with one node: the runtime fields of the GET (dillo.md §6.3)."""
 
+    key: int  # the node's key in ChannelBehaviorNodes
     execution_count: int = 0
     processed_at: datetime | None = None
     route: str | None = None
@@ -80,7 +81,10 @@ class VoiceRequest:
     payload: VoicePayload
     created_at: datetime
     updated_at: datetime
-    nodes: dict[int, NodeRun] = field(default_factory=dict)
+    # What the flow did with each node it ran, in the order they first ran: a tuple extended by a new
+    # tuple, searched by key (a flow runs a few nodes; a dict of two was 224 bytes, its tuple 56, at
+    # every call of a broadcast: bench_engine_dillo, issue 14)
+    runs: tuple[NodeRun, ...] = ()
     # Tuples, extended by a new tuple: most calls never get one, and share the empty tuple (a kept
     # call's three empty lists were ~170 bytes, issue 14 goal 4).
     recordings: tuple[VoiceRecording, ...] = ()
@@ -89,10 +93,20 @@ class VoiceRequest:
     base_url: str = ""  # scheme://host:port the request came to: recordings are served from there
 
     def node(self, key: int) -> NodeRun:
-        run = self.nodes.get(key)
-        if run is None:  # not setdefault: that built a NodeRun on every execution of a node
-            run = self.nodes[key] = NodeRun()
+        """What the flow did with node ``key`` (a new, unrun NodeRun the first time)."""
+        for run in self.runs:
+            if run.key == key:
+                return run
+        run = NodeRun(key)
+        self.runs = (*self.runs, run)
         return run
+
+    def ran(self, key: int) -> NodeRun | None:
+        """What the flow did with node ``key``; None if it never ran (nothing is added)."""
+        for run in self.runs:
+            if run.key == key:
+                return run
+        return None
 
     def touch(self, at: datetime) -> None:
         if at > self.updated_at:

@@ -71,8 +71,8 @@ def render_key(call: Call, request: VoiceRequest) -> tuple[Any, ...]:
     """Every input of :func:`voice_request_json`: the call (frozen) and the request's mutable parts by
     value, so a cached body is served only while none of them changed (provider.RenderCache)."""
     nodes = tuple(
-        (k, r.execution_count, r.processed_at, r.route, r.pressed_at, tuple(r.options.items()))
-        for k, r in request.nodes.items()
+        (r.key, r.execution_count, r.processed_at, r.route, r.pressed_at, tuple(r.options.items()))
+        for r in request.runs
     )
     return (
         call,
@@ -96,7 +96,7 @@ def channel_behavior(request: VoiceRequest) -> str:
     behavior = request.payload.behavior_as_sent()
     raw_nodes: dict[str, Any] = behavior["ChannelBehaviorNodes"]
     for key, raw in raw_nodes.items():
-        run = request.nodes.get(int(key), NodeRun())
+        run = request.ran(int(key)) or NodeRun(int(key))
         raw.update(runtime_fields(run))
         digits = raw.get("ChannelBehaviorAction", {}).get("Digits")
         if raw.get("ActionType") == "Menu" and isinstance(digits, dict):

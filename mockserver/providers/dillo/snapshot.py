@@ -86,7 +86,7 @@ def dump_request(request: VoiceRequest) -> dict[str, Any]:
         "created_at": _at(request.created_at),
         "updated_at": _at(request.updated_at),
         "base_url": request.base_url,
-        "nodes": {str(key): dump_node_run(run) for key, run in request.nodes.items()},
+        "nodes": {str(run.key): dump_node_run(run) for run in request.runs},
         "recordings": [dump_recording(r) for r in request.recordings],
         "collected": [{"digits": c.digits, "node": c.node, "success": c.success} for c in request.collected],
         "external": [
@@ -160,7 +160,9 @@ def load_request(raw: Mapping[str, Any]) -> VoiceRequest:
         payload=parse_voice(_dict(raw["payload"])),
         created_at=_when(raw["created_at"]),
         updated_at=_when(raw["updated_at"]),
-        nodes={int(_str(key)): load_node_run(_dict(run)) for key, run in _dict(raw.get("nodes", {})).items()},
+        runs=tuple(
+            load_node_run(int(_str(key)), _dict(run)) for key, run in _dict(raw.get("nodes", {})).items()
+        ),
         recordings=tuple(
             VoiceRecording(
                 file_name=_str(r["file_name"]),
@@ -184,8 +186,9 @@ def load_request(raw: Mapping[str, Any]) -> VoiceRequest:
     )
 
 
-def load_node_run(raw: Mapping[str, Any]) -> NodeRun:
+def load_node_run(key: int, raw: Mapping[str, Any]) -> NodeRun:
     return NodeRun(
+        key=key,
         execution_count=_int(raw.get("execution_count", 0)),
         processed_at=_from(raw.get("processed_at")),
         route=_opt_str(raw.get("route")),
