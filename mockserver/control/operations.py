@@ -257,8 +257,10 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
     "Scenario": obj(
-        {"name": STR, "description": STR, "numbers": arr(STR), "steps": arr(ANY_OBJ)},
+        {"name": STR, "description": STR, "numbers": arr(STR)},
         {
+            "steps": arr(ANY_OBJ),  # a scenario of steps; a mix has "mix" instead
+            "mix": arr(ANY_OBJ),
             "source": nullable(STR),
             "input": arr(ANY_OBJ),
             "price_per_minute": STR,

@@ -123,8 +123,12 @@ def test_real_answers_validate_against_the_documented_schemas(
     control.advance(60)
     delivery = control.callbacks()[0]["id"]
     http = control.http
+    # A mix answers without "steps": put one, so that the listing below has one whatever ran before
+    mix = "name: openapi-mix\ndescription: a blend\nmix:\n  - {scenario: answered, weight: 1}\n"
+    put_mix = http.put("/_mock/scenarios/openapi-mix", content=mix)
     http.post("/_mock/faults", json={"provider": "apifonica", "status": 503, "times": 0})
     answers = {
+        ("put", "/_mock/scenarios/{name}"): put_mix,
         ("get", "/_mock/health"): http.get("/_mock/health"),
         ("get", "/_mock/clock"): http.get("/_mock/clock"),
         ("post", "/_mock/clock/advance"): http.post("/_mock/clock/advance", json={"seconds": 1}),
