@@ -134,19 +134,21 @@ DEFAULT_VIRTUAL_START = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC)
 
 
 class _Entry:
-    """One scheduled action, kept in the bucket of its instant (see :class:`Scheduler`). ``stamp`` is
-    ``at`` as a float of POSIX seconds: comparing aware datetimes was a tenth of an advance, and a float
-    keeps every microsecond apart for dates this side of the year 2200, so the order is the datetimes'.
-    Entries of one instant share its bucket's ``at`` and ``stamp`` objects (72 bytes an entry less: a
-    live call holds six entries)."""
+    """One scheduled action, kept in the bucket of its instant (see :class:`Scheduler`). Entries of one
+    instant share its bucket's ``at`` (72 bytes an entry less: a live call holds six entries); the
+    bucket also has the instant as a float, its ``stamp``. ``link`` chains the pending entries of one
+    group, newest first (see :attr:`Scheduler._groups`).
 
-    __slots__ = ("action", "at", "cancelled", "done", "group", "stamp")
+    Six slots, 80 bytes: one slot more (88) made a 100,000-call Dillo advance's peak RSS ~0.24 KB a
+    call higher although the objects were 8 bytes bigger (bench_engine_dillo, issue 14)."""
 
-    def __init__(self, at: datetime, stamp: float, action: Action, group: str | None) -> None:
+    __slots__ = ("action", "at", "cancelled", "done", "group", "link")
+
+    def __init__(self, at: datetime, action: Action, group: str | None) -> None:
         self.at = at
-        self.stamp = stamp
         self.action = action
         self.group = group
+        self.link: _Entry | None = None  # the group's next older entry still pending
         self.cancelled = False
         self.done = False  # taken out of its bucket (run or dropped)
 
@@ -167,7 +169,7 @@ class _Bucket(list[_Entry]):
 
 #: What a bucket holds where an entry was taken out: a run of 100,000 calls at one instant would
 #: otherwise keep every entry of the instant, and its action, until the last one had run.
-_TAKEN = _Entry(DEFAULT_VIRTUAL_START, 0.0, lambda: None, None)
+_TAKEN = _Entry(DEFAULT_VIRTUAL_START, lambda: None, None)
 _TAKEN.done = True
 
 
@@ -221,9 +223,11 @@ class Scheduler:
         self._instants: list[float] = []  # a heap of the stamps that have a bucket
         self._buckets: dict[float, _Bucket] = {}
         # The entries not yet run nor cancelled under each key, so that ending a call cancels its
-        # timers in O(its timers). An entry leaves its list when taken: 100,000 calls at one instant
-        # otherwise keep every taken entry, and its action, until their calls end (bench_engine_dillo).
-        self._groups: dict[str, list[_Entry]] = {}
+        # timers in O(its timers): the newest entry, which links to the next older (``_Entry.link``).
+        # A chain, not a list per key: a list was ~130 bytes more a live call (bench_engine_dillo,
+        # issue 14). An entry leaves its chain when taken: 100,000 calls at one instant otherwise
+        # keep every taken entry, and its action, until their calls end.
+        self._groups: dict[str, _Entry] = {}
         self._stored = 0  # entries in the buckets, cancelled ones included
         self._live = 0  # entries in the buckets, not cancelled
         self._wakeup = asyncio.Event()
@@ -248,16 +252,14 @@ class Scheduler:
         if bucket is None:
             bucket = self._buckets[stamp] = _Bucket(at, stamp)
             heapq.heappush(self._instants, stamp)
-        entry = _Entry(bucket.at, bucket.stamp, action, group)
+        entry = _Entry(bucket.at, action, group)
         bucket.append(entry)
         self._stored += 1
         self._live += 1
         if group is not None:
-            members = self._groups.get(group)
-            if members is None:
-                self._groups[group] = [entry]
-            else:
-                members.append(entry)
+            groups = self._groups
+            entry.link = groups.get(group)
+            groups[group] = entry
         self._wakeup.set()
         return Timer(entry, self)
 
@@ -296,20 +298,27 @@ class Scheduler:
         group = entry.group
         if group is None:
             return
-        members = self._groups.get(group)
-        if members is None:
-            return
-        members.remove(entry)
-        if not members:
-            del self._groups[group]
+        newest = self._groups.get(group)
+        if newest is entry:
+            if entry.link is None:
+                del self._groups[group]
+            else:
+                self._groups[group] = entry.link
+        else:
+            before = newest
+            while before is not None and before.link is not entry:
+                before = before.link
+            if before is not None:
+                before.link = entry.link
+        entry.link = None  # a Timer that keeps it must not keep the rest of its group
 
     def cancel_group(self, group: str) -> None:
-        members = self._groups.pop(group, None)
-        if members is None:
-            return
-        for entry in members:
+        entry = self._groups.pop(group, None)
+        while entry is not None:
+            older, entry.link = entry.link, None
             entry.group = None  # its group is gone already
             self._cancel(entry)
+            entry = older
 
     def pending(self) -> int:
         return self._live
@@ -323,6 +332,7 @@ class Scheduler:
             for entry in bucket[bucket.head :]:
                 entry.cancelled = True
                 entry.done = True
+                entry.link = None
         self._buckets.clear()
         self._instants.clear()
         self._groups.clear()
@@ -401,7 +411,8 @@ class Scheduler:
             errors = self.errors
             following = self._next_stamp()  # found once per entry: it is also the next one to take
             while following is not None and following <= limit:
-                entry = self._take(following)
+                stamp = following
+                entry = self._take(stamp)
                 clock.set(entry.at)
                 action, entry.action = entry.action, _cancelled
                 try:  # _run_entry, inline: one coroutine less per entry
@@ -411,7 +422,7 @@ class Scheduler:
                 except Exception as exc:
                     errors.append(exc)
                 following = self._next_stamp()
-                if following is None or following > entry.stamp:
+                if following is None or following > stamp:
                     await settle()
                     following = self._next_stamp()  # what settle scheduled or cancelled counts
             clock.set(target)

@@ -193,6 +193,23 @@ def test_cancel_group_drops_only_that_groups_actions(timeline: Timeline) -> None
     assert [name for name, _ in timeline.ran()] == ["b", "none"]
 
 
+def test_a_group_still_cancels_what_is_left_after_any_of_its_entries_ran(timeline: Timeline) -> None:
+    # Scheduled out of time order, so the first to run is neither the newest nor the oldest entry of
+    # its group: the group keeps exactly the other two.
+    timeline.scheduler.call_later(4, timeline.note("a-oldest"), group="a")
+    timeline.scheduler.call_later(1, timeline.note("a-middle"), group="a")
+    timeline.scheduler.call_later(9, timeline.note("a-newest"), group="a")
+    timeline.scheduler.call_later(6, timeline.note("b"), group="b")
+
+    timeline.advance(2)
+    timeline.scheduler.cancel_group("a")
+    timeline.advance(10)
+
+    assert [name for name, _ in timeline.ran()] == ["a-middle", "b"]
+    assert timeline.scheduler.pending() == 0
+    timeline.scheduler.cancel_group("a")  # a group that is gone: nothing to do
+
+
 class Held:
     """Something an action's closure holds, to watch it go."""
 
