@@ -74,3 +74,38 @@ def test_calls_still_needed_are_not_asked_again_at_every_eviction() -> None:
     assert len(store) == 10
     assert store.evicted == 1_990
     assert len(asked) <= 4 * 2_000
+
+
+def _with(call_id: str, provider: str, provider_call_id: str) -> Call:
+    call = _finished(0)
+    return Call(
+        id=call_id,
+        provider=provider,
+        provider_call_id=provider_call_id,
+        account=call.account,
+        from_=call.from_,
+        to=call.to,
+        direction=call.direction,
+        scenario=call.scenario,
+        created_at=call.created_at,
+        history=call.history[:1],
+    )
+
+
+def test_a_provider_id_is_looked_up_per_provider_and_the_latest_call_with_it_wins() -> None:
+    store = CallStore(max_finished=0)
+    first, other, again = _with("c1", "a", "X"), _with("c2", "b", "X"), _with("c3", "a", "X")
+    store.put(first)
+    assert store.by_provider_id("a", "X") is first
+    assert store.by_provider_id("b", "X") is None  # another provider's id, not this one's
+    store.put(other)
+    store.put(again)
+    assert store.by_provider_id("a", "X") is again  # the latest call of "a" with that id
+    assert store.by_provider_id("b", "X") is other
+    assert store.by_ref("X") is first  # by id alone: the first call that had it
+    store._remove(again)
+    assert store.by_provider_id("a", "X") is first
+    store._remove(first)
+    assert store.by_provider_id("a", "X") is None
+    assert store.by_provider_id("b", "X") is other
+    assert store.by_provider_id("b", "Y") is None
