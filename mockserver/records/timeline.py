@@ -7,7 +7,6 @@ entries fall off, ``dropped`` counts them).
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -32,24 +31,28 @@ class Timeline:
         # Requests and transitions are kept as small tuples and rendered when read: recording one runs on
         # every provider request and every call's every move, so it must cost next to nothing (and must
         # not keep the journal's headers and bodies alive past the journal's own bound).
+        # A tuple row holds no seq: rows are numbered one by one as they come, so a row's seq is the
+        # last one given less the rows after it (an int and a slot less a row, ~36 bytes; 100,000 rows
+        # are kept). A dict row, and every row put back from a snapshot, carries its own.
         self._entries: deque[dict[str, Any] | Row] = deque(maxlen=size)
-        self._seq = itertools.count(1)
+        self._last = 0  # the seq of the newest row
         self.dropped = 0
 
     def _add(self, at: datetime, kind: str, **fields: Any) -> None:
         if len(self._entries) == self._entries.maxlen:
             self.dropped += 1
-        self._entries.append({"seq": next(self._seq), "at": iso(at), "kind": kind, **fields})
+        self._last += 1
+        self._entries.append({"seq": self._last, "at": iso(at), "kind": kind, **fields})
 
     # -- listeners -------------------------------------------------------------------------------
     def on_journal(self, entry: JournalEntry) -> None:
         if entry.kind == "request":
             if len(self._entries) == self._entries.maxlen:
                 self.dropped += 1
+            self._last += 1
             self._entries.append(
                 (
                     _request_row,
-                    next(self._seq),
                     entry.at,
                     entry.provider,
                     entry.method,
@@ -67,9 +70,10 @@ class Timeline:
         if update.kind is _STATE and update.transition is not None:
             if len(self._entries) == self._entries.maxlen:
                 self.dropped += 1
-            seq, t = next(self._seq), update.transition
+            self._last += 1
             # the call's strings, not the call: a row must not keep a call version (or an evicted call)
-            self._entries.append((_transition_row, seq, call.provider, call.id, call.provider_call_id, t))
+            row: Row = (_transition_row, call.provider, call.id, call.provider_call_id, update.transition)
+            self._entries.append(row)
             return
         if update.kind is UpdateKind.DIGITS:
             common = {
@@ -81,9 +85,9 @@ class Timeline:
         elif update.kind is UpdateKind.RECORDING and call.recording is not None:
             if len(self._entries) == self._entries.maxlen:
                 self.dropped += 1
+            self._last += 1
             row = (
                 _recording_row,
-                next(self._seq),
                 call.provider,
                 call.id,
                 call.provider_call_id,
@@ -109,7 +113,9 @@ class Timeline:
 
     # -- reading ---------------------------------------------------------------------------------
     def entries(self, call_id: str | None = None) -> list[dict[str, Any]]:
-        rows = (e[0](*e[1:]) if isinstance(e, tuple) else e for e in list(self._entries))
+        kept = list(self._entries)
+        first = self._last - len(kept) + 1  # the seq of the oldest row kept, were it a tuple
+        rows = (e[0](first + i, *e[1:]) if isinstance(e, tuple) else e for i, e in enumerate(kept))
         return [row for row in rows if call_id is None or row.get("call_id") == call_id]
 
     def json_lines(self, call_id: str | None = None) -> Iterator[str]:
@@ -118,7 +124,7 @@ class Timeline:
 
     def clear(self) -> None:
         self._entries.clear()
-        self._seq = itertools.count(1)
+        self._last = 0
         self.dropped = 0
 
     def load(self, entries: list[dict[str, Any]], dropped: int) -> None:
@@ -126,7 +132,7 @@ class Timeline:
         self.clear()
         self._entries.extend(entries)
         self.dropped = dropped + max(len(entries) - len(self._entries), 0)
-        self._seq = itertools.count(max((int(e["seq"]) for e in entries), default=0) + 1)
+        self._last = max((int(e["seq"]) for e in entries), default=0)
 
 
 def _call_row(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+
+from mockserver.core.journal import Journal
+from mockserver.records.timeline import Timeline
 
 
 def place(control: Any, scenario: str | None = None) -> str:
@@ -87,3 +91,27 @@ def test_reset_empties_the_timeline(control: Any) -> None:
     place(control)
     control.reset()
     assert control.http.get("/_mock/timeline").json() == {"timeline": [], "dropped": 0}
+
+
+def test_rows_are_numbered_one_by_one_past_the_bound_and_after_a_snapshot_is_put_back() -> None:
+    at = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC)
+    timeline = Timeline(lambda: at, size=5)
+    journal = Journal()
+    journal.listeners.append(timeline.on_journal)
+    for n in range(4):  # requests are kept as tuples, flow errors as dicts: both are numbered alike
+        journal.record_request(at, "apifonica", "GET", f"/r{n}", b"", 200, (), b"")
+        journal.record("flow_error", at, "dillo", call_id=f"c{n}", detail="x")
+
+    rows = timeline.entries()
+    assert [(r["seq"], r["kind"]) for r in rows] == [
+        (4, "flow_error"), (5, "request"), (6, "flow_error"), (7, "request"), (8, "flow_error"),
+    ]  # fmt: skip
+    assert [r["path"] for r in rows if r["kind"] == "request"] == ["/r2", "/r3"]
+    assert timeline.dropped == 3
+
+    again = Timeline(lambda: at, size=5)
+    again.load(rows, timeline.dropped)
+    journal.listeners = [again.on_journal]
+    journal.record_request(at, "apifonica", "GET", "/next", b"", 200, (), b"")
+    assert [r["seq"] for r in again.entries()] == [5, 6, 7, 8, 9]
+    assert again.entries()[-1]["path"] == "/next"
