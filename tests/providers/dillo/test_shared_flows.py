@@ -46,6 +46,18 @@ def test_calls_of_one_flow_share_its_text_and_each_gives_back_its_own_payload_as
         assert parsed.behavior_as_sent() == as_sent["ChannelBehavior"]
     first.behavior_as_sent()["Extra"] = 1  # a fresh copy each time
     assert first.raw == sent[0]
+    assert second.raw_text is first.raw_text  # they differ by the number called alone
+
+
+def test_payloads_that_differ_by_more_than_the_number_keep_their_own_text() -> None:
+    base = {"Sender": "+3933910", "TelephoneNumber": "+15550000001", "ChannelBehavior": {}}
+    sent = [{**base, "ChannelBehavior": {"ChannelBehaviorNodes": SILENCE}, "Data": {"n": n}} for n in (1, 2)]
+    first, second = (parse_voice(p) for p in sent)
+    assert second.raw_text is not first.raw_text
+    assert [first.raw, second.raw] == sent
+    assert first.raw_text == (
+        '{"Sender":"+3933910","TelephoneNumber":null,"ChannelBehavior":null,"Data":{"n":1}}'
+    )
 
 
 def test_a_flow_that_does_not_parse_is_refused_every_time() -> None:
