@@ -118,13 +118,15 @@ class CallBackend:
         self.plans = plans
         self.recording_delay = recording_delay
         # a call whose recording is still to be made is not evicted before it is
-        self.store = CallStore(keep=lambda call_id: call_id in self._due_recordings)
+        self.store = CallStore(keep=self._recording_due)
         self._listeners: dict[str | None, list[Listener]] = {}
         self._fanout: dict[str, tuple[Listener, ...]] = {}  # provider → whom _emit tells, in order
         self._presses: dict[str, list[Press]] = {}
         self._prompts: dict[str, _Prompt] = {}
-        self._recordings: dict[str, int] = {}
-        self._due_recordings: dict[str, tuple[datetime, int]] = {}
+        # A call's recording: the seconds its plan records while it is live, then the recording to be
+        # made once it has ended. One table, not one for each: every call of a broadcast that records
+        # is in one, then the other, and a table of 100,000 was ~40 bytes a call (issue 14).
+        self._recordings: dict[str, int | _RecordingReady] = {}
 
     # -- reading ---------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -263,14 +265,32 @@ class CallBackend:
         self.scheduler.cancel_group(call.id)
         self._prompts.pop(call.id, None)
         self._presses.pop(call.id, None)
-        seconds = self._recordings.pop(call.id, None)
-        if seconds and call.state is CallState.COMPLETED and call.talk_seconds > 0:
-            seconds = min(seconds, call.talk_seconds)
-            timer = self.scheduler.call_later(self.recording_delay, _RecordingReady(self, call.id, seconds))
-            self._due_recordings[call.id] = (timer.at, seconds)
+        recordings = self._recordings
+        seconds = recordings.get(call.id)
+        if seconds is None:
+            return
+        if (
+            isinstance(seconds, int)
+            and seconds
+            and call.state is CallState.COMPLETED
+            and call.talk_seconds > 0
+        ):
+            at = self.now() + timedelta(seconds=max(self.recording_delay, 0.0))
+            ready = recordings[call.id] = _RecordingReady(self, call.id, min(seconds, call.talk_seconds), at)
+            self.scheduler.call_at(at, ready)
+        else:
+            del recordings[call.id]
+            if not recordings:
+                recordings.clear()  # the table of a burst of calls goes with its last call
+
+    def _recording_due(self, call_id: str) -> bool:
+        """Whether ``call_id`` has ended and its recording is still to be made."""
+        return isinstance(self._recordings.get(call_id), _RecordingReady)
 
     def _make_recording(self, call_id: str, seconds: int) -> None:
-        self._due_recordings.pop(call_id, None)
+        recordings = self._recordings
+        if recordings.pop(call_id, None) is not None and not recordings:
+            recordings.clear()  # the table of a burst of calls goes with its last call
         recording = Recording(id=self.ids.uuid(), seconds=seconds, created_at=self.now())
         call = self.get(call_id).with_recording(recording)
         self.store.put(call)
@@ -390,15 +410,13 @@ class CallBackend:
         self._presses.clear()
         self._prompts.clear()
         self._recordings.clear()
-        self._due_recordings.clear()
 
     # -- snapshots -------------------------------------------------------------------------------
     def pending(self, call_id: str) -> Pending:
-        return Pending(
-            tuple(self._presses.get(call_id, ())),
-            self._recordings.get(call_id),
-            self._due_recordings.get(call_id),
-        )
+        recording = self._recordings.get(call_id)
+        if isinstance(recording, _RecordingReady):
+            return Pending(tuple(self._presses.get(call_id, ())), None, (recording.at, recording.seconds))
+        return Pending(tuple(self._presses.get(call_id, ())), recording, None)
 
     def restore(self, call: Call, pending: Pending, plan: CallPlan | None, since: datetime) -> None:
         """Put back a call from a snapshot taken at ``since``, telling no one. A live call resumes
@@ -406,8 +424,9 @@ class CallBackend:
         clock that has moved on, those already due run at once); a prompt it was waiting on is gone."""
         self.store.put(call)
         if pending.recording_due is not None and call.recording is None:
-            at, seconds = self._due_recordings[call.id] = pending.recording_due
-            self.scheduler.call_at(at, _RecordingReady(self, call.id, seconds))
+            at, seconds = pending.recording_due
+            ready = self._recordings[call.id] = _RecordingReady(self, call.id, seconds, at)
+            self.scheduler.call_at(at, ready)
         if not call.live:
             return
         if pending.presses:
@@ -442,12 +461,13 @@ class _RecordingReady:
     """A finished call's recording is made: three slots, not a closure and its cells (~0.2 KB more a
     call while a broadcast's calls wait for theirs, bench_engine_dillo, issue 14)."""
 
-    __slots__ = ("backend", "call_id", "seconds")
+    __slots__ = ("at", "backend", "call_id", "seconds")
 
-    def __init__(self, backend: CallBackend, call_id: str, seconds: int) -> None:
+    def __init__(self, backend: CallBackend, call_id: str, seconds: int, at: datetime) -> None:
         self.backend = backend
         self.call_id = call_id
         self.seconds = seconds
+        self.at = at  # when it is due (kept for snapshots)
 
     def __call__(self) -> None:
         self.backend._make_recording(self.call_id, self.seconds)

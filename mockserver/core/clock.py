@@ -302,6 +302,8 @@ class Scheduler:
         if newest is entry:
             if entry.link is None:
                 del self._groups[group]
+                if not self._groups:
+                    self._groups.clear()  # a dict keeps its table when emptied: a burst's goes with it
             else:
                 self._groups[group] = entry.link
         else:
@@ -313,7 +315,10 @@ class Scheduler:
         entry.link = None  # a Timer that keeps it must not keep the rest of its group
 
     def cancel_group(self, group: str) -> None:
-        entry = self._groups.pop(group, None)
+        groups = self._groups
+        entry = groups.pop(group, None)
+        if not groups:
+            groups.clear()  # as in _forget
         while entry is not None:
             older, entry.link = entry.link, None
             entry.group = None  # its group is gone already

@@ -17,7 +17,7 @@ from mockserver.core.calls import Call
 
 class CallStore:
     def __init__(self, max_finished: int = 0, keep: Callable[[str], bool] | None = None) -> None:
-        self.max_finished = max_finished  # 0: keep every call
+        self._max_finished = max_finished  # 0: keep every call
         self.keep = keep
         self.evicted = 0
         self.evicted_listeners: list[Callable[[Call], None]] = []
@@ -28,8 +28,25 @@ class CallStore:
         # full index beside ``_by_ref`` was ~100 bytes more a call (bench_engine_dillo, issue 14).
         self._clashes: dict[tuple[str, str], str] = {}
         self._by_provider: dict[str, dict[str, None]] = {}  # provider → its call ids, in order
-        self._finished: dict[str, None] = {}  # in the order they finished (or were put back)
+        # In the order they finished (or were put back), only while there is a cap: without one nothing
+        # is evicted, and an index of every call was ~40 bytes more a call (bench_engine_dillo, issue 14).
+        self._finished: dict[str, None] = {}
         self._kept: dict[str, None] = {}  # finished, but ``keep`` said they were still needed
+
+    @property
+    def max_finished(self) -> int:
+        return self._max_finished
+
+    @max_finished.setter
+    def max_finished(self, value: int) -> None:
+        """A cap set where there was none starts from the finished calls so far, oldest placed first
+        (their finish order was not kept); like any cap, it evicts when the next call finishes."""
+        if value and not self._max_finished:
+            self._finished = {c.id: None for c in self._calls.values() if c.state.terminal}
+        elif not value:
+            self._finished.clear()
+            self._kept.clear()
+        self._max_finished = value
 
     def put(self, call: Call) -> None:
         old = self._calls.get(call.id)
@@ -43,17 +60,17 @@ class CallStore:
             elif self._clashes:
                 self._clashes.pop(key, None)  # this call is the one _by_ref has again
         self._calls[call.id] = call
-        if call.state.terminal and call.id not in self._finished:
+        if self._max_finished and call.state.terminal and call.id not in self._finished:
             if call.id in self._kept:
                 if self.keep is not None and self.keep(call.id):
                     return  # put again, still needed: stays aside
                 del self._kept[call.id]
             self._finished[call.id] = None
-            if self.max_finished and len(self._finished) + len(self._kept) > self.max_finished:
+            if len(self._finished) + len(self._kept) > self._max_finished:
                 self._evict()
 
     def _evict(self) -> None:
-        while self._finished and len(self._finished) + len(self._kept) > self.max_finished:
+        while self._finished and len(self._finished) + len(self._kept) > self._max_finished:
             call_id = next(iter(self._finished))
             del self._finished[call_id]
             if self.keep is not None and self.keep(call_id):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -109,3 +110,35 @@ def test_a_provider_id_is_looked_up_per_provider_and_the_latest_call_with_it_win
     assert store.by_provider_id("a", "X") is None
     assert store.by_provider_id("b", "X") is other
     assert store.by_provider_id("b", "Y") is None
+
+
+def test_a_cap_set_on_a_store_that_had_none_evicts_the_calls_finished_before_it() -> None:
+    store = CallStore(max_finished=0)
+    for n in range(5):
+        store.put(_finished(n))
+    store.put(_with("live", "p", "L"))  # a call still queued is never evicted
+    assert len(store) == 6
+    store.max_finished = 2  # evicts from the next finish on, oldest placed first
+    assert len(store) == 6
+    store.put(_finished(5))
+    assert sorted(c.id for c in store) == ["c4", "c5", "live"]
+    assert store.evicted == 4
+    store.max_finished = 0  # no cap again: nothing more goes
+    for n in range(6, 9):
+        store.put(_finished(n))
+    assert len(store) == 6
+
+
+def test_recordings_to_come_are_kept_and_a_burst_leaves_no_table_behind() -> None:
+    line = Line(RECORDED)
+    for n in range(2_000):
+        line.place("recorded", to=f"1555000{n:04d}")
+    line.advance_to(40)  # all complete at 37 s: each waits for its recording (due at 42 s)
+    assert all(line.backend.pending(c.id).recording_due is not None for c in line.backend.store)
+    line.advance_to(60)
+    assert all(c.recording is not None for c in line.backend.store)
+    # A dict keeps its table when emptied: the per-call tables of a burst of 2,000 calls are given
+    # back with its last call (~40 bytes a call each at 100,000 calls, bench_engine_dillo, issue 14).
+    empty = sys.getsizeof({})
+    assert sys.getsizeof(line.backend._recordings) == empty
+    assert sys.getsizeof(line.backend.scheduler._groups) == empty

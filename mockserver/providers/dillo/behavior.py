@@ -142,9 +142,12 @@ class ChannelRunner:
 
     def stop(self, call: Call) -> None:
         """The call ended: keep what a Record node had recorded, hang up a Dial leg."""
-        run = self.runs.pop(call.id, None)
+        runs = self.runs
+        run = runs.pop(call.id, None)
         if run is None:
             return
+        if not runs:
+            runs.clear()  # a dict keeps its table when emptied: a broadcast's goes with its last call
         if run.recording is not None:
             self.save_recording(run)
         if run.leg is not None and self.backend.get(run.leg).live:
