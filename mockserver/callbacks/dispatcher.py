@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -137,8 +137,11 @@ class Dispatcher:
         self._deliveries: dict[str, Delivery] = {}  # by id, in submission order
         self._by_call: dict[str, dict[str, Delivery]] = {}
         self._pending: dict[str, Delivery] = {}  # not done yet
-        # done, oldest first: what retention drops (a dict, so a call's go in O(1) when it is evicted)
-        self._finished: dict[str, Delivery] = {}
+        # done, oldest first: what retention drops (keyed, so a call's go in O(1) when it is evicted).
+        # An OrderedDict, not a dict: a dict taken from the front keeps the taken slots ahead of its
+        # first entry until it is resized, and next(iter()) walks them all; at the 100,000 retained
+        # that was ~54 µs an eviction, against ~1 µs for popitem(last=False) (issue 14).
+        self._finished: OrderedDict[str, Delivery] = OrderedDict()
         self._rewrites: dict[str, Rewrite | None] = {}
         self._origins: dict[str, _Origin] = {}  # only origins with work queued or in flight
         self._blocked: dict[str, None] = {}  # origins waiting for a global place (an ordered set)
@@ -382,7 +385,7 @@ class Dispatcher:
     def _evict(self) -> None:
         """Drop the oldest finished deliveries beyond the retention cap."""
         while len(self._finished) > self.retention:
-            delivery = self._finished.pop(next(iter(self._finished)))
+            _, delivery = self._finished.popitem(last=False)
             if delivery.state is not DeliveryState.DONE:  # being resent: keep it, drop the next one
                 self._finished[delivery.id] = delivery
                 if all(d.state is not DeliveryState.DONE for d in self._finished.values()):

@@ -10,6 +10,7 @@ eviction (that made 100,000 calls finishing together quadratic).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
 from mockserver.core.calls import Call
@@ -30,7 +31,8 @@ class CallStore:
         self._by_provider: dict[str, dict[str, None]] = {}  # provider → its call ids, in order
         # In the order they finished (or were put back), only while there is a cap: without one nothing
         # is evicted, and an index of every call was ~40 bytes more a call (bench_engine_dillo, issue 14).
-        self._finished: dict[str, None] = {}
+        # An OrderedDict: taking a plain dict's first key walks the slots already taken ahead of it.
+        self._finished: OrderedDict[str, None] = OrderedDict()
         self._kept: dict[str, None] = {}  # finished, but ``keep`` said they were still needed
 
     @property
@@ -42,7 +44,7 @@ class CallStore:
         """A cap set where there was none starts from the finished calls so far, oldest placed first
         (their finish order was not kept); like any cap, it evicts when the next call finishes."""
         if value and not self._max_finished:
-            self._finished = {c.id: None for c in self._calls.values() if c.state.terminal}
+            self._finished = OrderedDict((c.id, None) for c in self._calls.values() if c.state.terminal)
         elif not value:
             self._finished.clear()
             self._kept.clear()
@@ -71,8 +73,7 @@ class CallStore:
 
     def _evict(self) -> None:
         while self._finished and len(self._finished) + len(self._kept) > self._max_finished:
-            call_id = next(iter(self._finished))
-            del self._finished[call_id]
+            call_id, _ = self._finished.popitem(last=False)
             if self.keep is not None and self.keep(call_id):
                 self._kept[call_id] = None  # still needed: aside until it is put again
                 continue
