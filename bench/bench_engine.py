@@ -156,6 +156,21 @@ def cpu_seconds(pid: int | str = "self") -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def reference_seconds() -> float:
+    """How fast this machine runs Python right now: the best of three runs of a fixed pure-Python loop
+    (10 million additions; ~0.5 s on a quick core, ~1.2 s on the 2-core machine of 2026-12-05). The
+    engine goals are wall times, and shared machines differ, and drift between rounds, by tens of
+    percent: each round also reports its advance as a multiple of this, which compares across machines."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for n in range(10_000_000):
+            total += n
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def print_profile(path: Path, top: int) -> None:
     import pstats
 
@@ -263,6 +278,7 @@ class Round:
     cpu_place_s: float | None = None
     cpu_advance_s: float | None = None
     client_cpu_s: float | None = None
+    reference_s: float = 0.0  # reference_seconds() just before the round
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -400,6 +416,7 @@ async def _direct(
 
 def direct_round(args: argparse.Namespace, number: int, max_calls: int) -> Round:
     profile = str(args.profile / f"engine-direct-{max_calls}-{number}.prof") if args.profile else None
+    reference = reference_seconds()
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
@@ -436,6 +453,7 @@ def direct_round(args: argparse.Namespace, number: int, max_calls: int) -> Round
         result["start_rss_mb"],
         cpu_place_s=result["cpu_place_s"],
         cpu_advance_s=result["cpu_advance_s"],
+        reference_s=reference,
         problems=problems,
     )
 
@@ -501,7 +519,7 @@ def suite(args: argparse.Namespace) -> list[tuple[str, str]]:
             print(
                 f"  round {number} dillo  --max-calls {max_calls:<6} place {d.place_s:6.2f}s"
                 f"  advance {d.advance_s:6.2f}s (cpu {d.cpu_advance_s:5.2f}s)  peak RSS {d.hwm_mb:6.1f} MB"
-                f" (idle {d.idle_rss_mb:.1f}) = {d.kb_per_call:5.2f} KB/call"
+                f" (idle {d.idle_rss_mb:.1f}) = {d.kb_per_call:5.2f} KB/call  reference {d.reference_s:.2f}s"
                 f"  {'ok' if not d.problems else 'PROBLEMS'}",
                 flush=True,
             )
@@ -522,7 +540,7 @@ def suite(args: argparse.Namespace) -> list[tuple[str, str]]:
             f"  round {number} {variant:<6} --max-calls {max_calls:<6} place {result.place_s:6.2f}s"
             f"  advance {result.advance_s:6.2f}s  peak RSS {result.hwm_mb:6.1f} MB"
             f" (idle {result.start_rss_mb:.1f}) = {result.kb_per_call:5.2f} KB/call{cpu}"
-            f"  {'ok' if result.ok else 'PROBLEMS'}",
+            f"  reference {result.reference_s:.2f}s  {'ok' if result.ok else 'PROBLEMS'}",
             flush=True,
         )
         for problem in result.problems:
@@ -546,6 +564,11 @@ def suite(args: argparse.Namespace) -> list[tuple[str, str]]:
                 (f"{tag} place", spread([r.place_s for r in mine], "s")),
                 (f"{tag} advance to completion (wall)", spread(advance_s, "s")),
                 (f"{tag} advance CPU of the {who}", spread([r.cpu_advance_s or 0.0 for r in mine], "s")),
+                (f"{tag} reference loop (machine speed)", spread([r.reference_s for r in mine], "s")),
+                (
+                    f"{tag} advance / reference loop",
+                    spread([r.advance_s / r.reference_s for r in mine if r.reference_s], "x"),
+                ),
                 (f"{tag} idle RSS", spread([r.start_rss_mb for r in mine], "MB", 1)),
                 (f"{tag} peak RSS (VmHWM)", spread([r.hwm_mb for r in mine], "MB", 1)),
                 (f"{tag} peak RSS above idle per call", spread(per_call, "KB", 2)),

@@ -37,6 +37,7 @@ from bench_engine import (
     print_profile,
     proc_status,
     read_response,
+    reference_seconds,
     spread,
     verdict,
 )
@@ -120,6 +121,7 @@ class DilloRound:
     idle_rss_mb: float
     hwm_mb: float
     calls: int
+    reference_s: float = 0.0  # reference_seconds() just before the advance
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -136,6 +138,7 @@ def dillo_round(calls: int, max_calls: int, concurrency: int, profile: Path | No
         started = time.perf_counter()
         asyncio.run(place(base, headers, calls, concurrency))
         place_s = time.perf_counter() - started
+        reference = reference_seconds()
         cpu0 = cpu_seconds(server.pid)
         started = time.perf_counter()
         response = httpx.post(f"{base}/_mock/clock/advance", json={"seconds": ADVANCE_S}, timeout=900)
@@ -157,7 +160,7 @@ def dillo_round(calls: int, max_calls: int, concurrency: int, profile: Path | No
             problems.append(f"{deliveries} callbacks although no flow has a callback URL")
         if health.get("internal_errors"):
             problems.append(f"internal errors: {health['internal_errors'][:3]}")
-    return DilloRound(max_calls, place_s, advance_s, cpu_advance, idle, hwm, calls, problems)
+    return DilloRound(max_calls, place_s, advance_s, cpu_advance, idle, hwm, calls, reference, problems)
 
 
 # -- the suite (bench/run.py) and the script --------------------------------------------------------
@@ -172,6 +175,8 @@ def rows(rounds: list[DilloRound], calls: int) -> list[tuple[str, str]]:
             (f"{tag} place (client-bound)", spread([r.place_s for r in mine], "s")),
             (f"{tag} advance to completion (wall)", spread(advance, "s")),
             (f"{tag} advance CPU of the server", spread([r.cpu_advance_s for r in mine], "s")),
+            (f"{tag} reference loop (machine speed)", spread([r.reference_s for r in mine], "s")),
+            (f"{tag} advance / reference loop", spread([r.advance_s / r.reference_s for r in mine], "x")),
             (f"{tag} advance goal < {GOAL_ADVANCE_S:g} s", verdict(max(advance) < GOAL_ADVANCE_S)),
             (f"{tag} idle RSS", spread([r.idle_rss_mb for r in mine], "MB", 1)),
             (f"{tag} peak RSS (VmHWM)", spread([r.hwm_mb for r in mine], "MB", 1)),
@@ -200,7 +205,8 @@ def run_rounds(
                 f"  round {number} dillo --max-calls {max_calls:<6} place {result.place_s:6.2f}s"
                 f"  advance {result.advance_s:6.2f}s (cpu {result.cpu_advance_s:5.2f}s)"
                 f"  RSS idle {result.idle_rss_mb:5.1f} peak {result.hwm_mb:6.1f} MB"
-                f" = {result.kb_per_call:5.2f} KB/call  {'ok' if not result.problems else 'PROBLEMS'}",
+                f" = {result.kb_per_call:5.2f} KB/call  reference {result.reference_s:.2f}s"
+                f"  {'ok' if not result.problems else 'PROBLEMS'}",
                 flush=True,
             )
             for problem in result.problems:
