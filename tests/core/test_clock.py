@@ -114,6 +114,37 @@ def test_actions_scheduled_by_actions_within_the_window_run_in_the_same_advance(
     assert timeline.scheduler.next_due() == at(21)
 
 
+def test_a_delay_counts_from_the_clock_of_the_moment_it_is_asked_for(timeline: Timeline) -> None:
+    """call_later remembers ``now + delay`` for the instant it was asked at; once the clock moves (an
+    advance, a restore to an earlier instant), the same delay counts from the new now."""
+    scheduler = timeline.scheduler
+    first = scheduler.call_later(3, timeline.note("a"))
+    again = scheduler.call_later(3, timeline.note("b"))
+    timeline.advance(1)
+    moved = scheduler.call_later(3, timeline.note("c"))
+    timeline.clock.restore(at(0.5))  # back in time, as restoring a snapshot does
+    restored = scheduler.call_later(3, timeline.note("d"))
+
+    assert (first.at, again.at, moved.at, restored.at) == (at(3), at(3), at(4), at(3.5))
+    timeline.advance(10)
+    assert timeline.ran() == [("a", at(3)), ("b", at(3)), ("d", at(3.5)), ("c", at(4))]
+
+
+def test_more_delays_from_one_instant_than_call_later_remembers_each_run_at_their_own_time(
+    timeline: Timeline,
+) -> None:
+    delays = [i / 8 for i in range(200, 0, -1)]  # 200 distinct delays from one instant, latest first
+    for delay in delays:
+        timeline.scheduler.call_later(delay, timeline.note(f"{delay:g}"))
+    timeline.scheduler.call_later(delays[0], timeline.note("again"))
+
+    timeline.advance(30)
+
+    expected = [(f"{d:g}", at(d)) for d in sorted(delays)]
+    expected.append(("again", at(delays[0])))  # same instant as the latest, scheduled after it
+    assert timeline.ran() == expected
+
+
 def test_an_action_scheduled_in_the_past_runs_now_and_the_clock_never_goes_back(timeline: Timeline) -> None:
     timeline.advance(10)
     timeline.scheduler.call_at(at(3), timeline.note("overdue"))
