@@ -10,9 +10,10 @@ call above the idle process; through Dillo's API, bench_engine_dillo.py (advance
 (direct) a fresh child process builds the app with ``create_app(Settings(clock="virtual",
          max_calls=N))`` and places the calls with ``CallBackend.place(PlaceCall(...))`` (no provider
          registers them, so no controller and no HTTP at all), then awaits
-         ``Scheduler.advance(seconds, dispatcher.settle)`` - what /_mock/clock/advance does. With
+         ``Scheduler.advance(seconds, dispatcher.settle)`` inside ``collector.frozen_heap()`` - what
+         /_mock/clock/advance does. With
          ``--collector serve`` (the default) the garbage collector is set as ``mockserver serve`` sets
-         it (mockserver.server.tune_collector); ``default`` leaves the interpreter's, as in a test
+         it (mockserver.collector.tune_collector); ``default`` leaves the interpreter's, as in a test
          process that uses the pytest plugin (full collections walk every live call). Peak RSS is
          that child's own VmHWM; "idle" is its VmRSS once the app is built, before the first call.
 (http)   ``mockserver serve --clock virtual --max-calls N`` as a subprocess. The calls are placed through
@@ -356,8 +357,8 @@ async def _direct(
     import cProfile
 
     from mockserver.app import create_app
+    from mockserver.collector import frozen_heap, tune_collector
     from mockserver.core.backend import PlaceCall
-    from mockserver.server import tune_collector
     from mockserver.settings import Settings
 
     app = create_app(Settings(clock="virtual", max_calls=max_calls))
@@ -390,7 +391,8 @@ async def _direct(
     started = time.perf_counter()
     if profiler:
         profiler.enable()
-    await scheduler.advance(seconds, dispatcher.settle)
+    with frozen_heap():  # as /_mock/clock/advance does (mockserver.collector)
+        await scheduler.advance(seconds, dispatcher.settle)
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)

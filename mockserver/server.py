@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import gc
 import logging
 import socket
 import threading
@@ -16,33 +15,13 @@ import uvicorn
 from starlette.applications import Starlette
 
 from mockserver.app import ConfigError, create_app
+from mockserver.collector import tune_collector
 from mockserver.control.dashboard import end_streams
 from mockserver.security.connections import server_options
 from mockserver.settings import Settings
 from mockserver.state import AppState
 
 log = logging.getLogger("mockserver")
-
-#: The collector's thresholds while serving. CPython's (700, 10, 10) runs a young collection every few
-#: requests, so whatever is in flight then (requests, deliveries) is promoted and soon counts towards a
-#: full collection: at 2,000 creates/s that was 11 full collections in 10 s, of 85 ms each on average
-#: and up to 190 ms, each one holding every webhook in flight (bench_webhooks, issue 14). A young
-#: collection every 50,000 allocations promotes 70 times fewer short-lived objects: one full collection
-#: in that run, young ones of a few ms.
-GC_THRESHOLDS = (50_000, 20, 10)
-
-
-def tune_collector() -> None:
-    """What ``serve`` does once the app is built. Everything built at start-up (imports, faker's
-    locales, providers) lives for the whole run: move it out of the collector's way, so full collections
-    only walk what requests create; and collect the young generation less often (GC_THRESHOLDS).
-
-    Only the two young generations are collected first: a full collection of the start-up heap took
-    17-30 ms of the ~0.37 s start and found nothing to free (issue 14 goal 5). Whatever garbage the
-    oldest generation holds then (none, measured) is frozen with the rest: a one-time, bounded cost."""
-    gc.collect(1)
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def banner(state: AppState, base_url: str, https_url: str | None = None) -> str:
