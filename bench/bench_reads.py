@@ -210,14 +210,16 @@ def serve_bare(port: int, reads: list[Read]) -> None:
 
 
 @contextmanager
-def bare_process(port: int, reads: list[Read]) -> Iterator[None]:
+def bare_process(port: int, reads: list[Read]) -> Iterator[int]:
+    """Runs the bare app; yields its pid (for its CPU time)."""
     process = multiprocessing.get_context("spawn").Process(target=serve_bare, args=(port, reads))
     process.start()
     try:
         wait_healthy(port, process.is_alive, path=reads[0].path) if reads[0].method == "GET" else wait_port(
             port
         )
-        yield
+        assert process.pid is not None
+        yield process.pid
     finally:
         process.terminate()
         process.join(timeout=10)
@@ -291,10 +293,10 @@ def load_child(
 
 async def _load(
     port: int, request: bytes, seconds: float, warmup: float, concurrency: int
-) -> tuple[int, int, float]:
+) -> tuple[int, int, float, int]:
     start = time.monotonic()
     measure_from, stop_at = start + warmup, start + warmup + seconds
-    counts = [0, 0]
+    counts = [0, 0, 0]  # measured 200s, measured others, every answer (warm-up included)
 
     async def worker() -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -302,13 +304,14 @@ async def _load(
             while (now := time.monotonic()) < stop_at:
                 writer.write(request)
                 status = await _response(reader)
+                counts[2] += 1
                 if now >= measure_from:
                     counts[0 if status == 200 else 1] += 1
         finally:
             writer.close()
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return counts[0], counts[1], seconds
+    return counts[0], counts[1], seconds, counts[2]
 
 
 async def _response(reader: asyncio.StreamReader) -> int:
@@ -322,7 +325,21 @@ async def _response(reader: asyncio.StreamReader) -> int:
     return int(head[9:12])
 
 
-def run_load(port: int, request: bytes, args: argparse.Namespace) -> float:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_load(
+    port: int, request: bytes, args: argparse.Namespace, pid: int | None = None
+) -> tuple[float, float]:
+    """Requests per second over the measured seconds, and (with the server's ``pid``) the server's CPU
+    microseconds per answered request over the whole run, warm-up included (NaN without a pid).
+
+    The second figure is what the server itself spends on a read; on a shared VM it drifts far less
+    than req/s, which also moves with the CPU time the host grants the server and the load process."""
+    cpu_before = cpu_seconds(pid) if pid is not None else 0.0
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
@@ -333,14 +350,15 @@ def run_load(port: int, request: bytes, args: argparse.Namespace) -> float:
     try:
         if not receiver.poll(args.warmup + args.seconds + 60):
             raise RuntimeError("the load generator did not report")
-        ok, errors, seconds = receiver.recv()
+        ok, errors, seconds, answered = receiver.recv()
+        cpu = cpu_seconds(pid) - cpu_before if pid is not None else float("nan")
     finally:
         process.join(timeout=10)
         if process.is_alive():
             process.kill()
     if errors:
         raise RuntimeError(f"{errors} non-200 answers from port {port}")
-    return float(ok / seconds)
+    return float(ok / seconds), cpu / max(answered, 1) * 1e6
 
 
 # -- the suite ------------------------------------------------------------------------------------
@@ -385,20 +403,33 @@ def suite(args: argparse.Namespace) -> list[tuple[str, str]]:
     ]
     mock = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     rps: dict[tuple[str, str], list[float]] = {}
+    cpu_us: dict[tuple[str, str], list[float]] = {}  # server CPU µs per request: mock and bare only
     try:
         wait_healthy(mock_port, lambda: mock.poll() is None)
         reads = place_calls(f"http://127.0.0.1:{mock_port}")
         chosen = [reads[p] for p in providers]
-        with bare_process(bare_port, chosen), wiremock_process(wm_port, jar, chosen) if jar else _nothing():
+        with (
+            bare_process(bare_port, chosen) as bare_pid,
+            wiremock_process(wm_port, jar, chosen) if jar else _nothing(),
+        ):
             targets = {"mock": mock_port, "bare": bare_port, **({"wiremock": wm_port} if jar else {})}
+            pids = {"mock": mock.pid, "bare": bare_pid}  # WireMock's JVM threads are not comparable
             for round_ in range(1, args.rounds + 1):
                 for read in chosen:
                     line = []
                     for name, port in targets.items():
-                        value = run_load(port, read.request_bytes(port), args)
+                        value, per_request = run_load(port, read.request_bytes(port), args, pids.get(name))
                         rps.setdefault((read.provider, name), []).append(value)
                         line.append(f"{name} {value:7.0f}")
-                    print(f"  round {round_} {read.provider:<10} " + "   ".join(line) + " req/s", flush=True)
+                        if name in pids:
+                            cpu_us.setdefault((read.provider, name), []).append(per_request)
+                            line[-1] += f" ({per_request:4.0f} µs)"
+                    print(
+                        f"  round {round_} {read.provider:<10} "
+                        + "   ".join(line)
+                        + " req/s (server CPU a request)",
+                        flush=True,
+                    )
     finally:
         mock.terminate()
         mock.wait(timeout=10)
@@ -413,6 +444,10 @@ def suite(args: argparse.Namespace) -> list[tuple[str, str]]:
         met_bare = statistics.median(to_bare) >= GOAL_VS_BARE
         rows.append((f"{p}: goal mock ≥ {GOAL_VS_BARE} x bare", verdict(met_bare)))
         met = met and met_bare
+        for name in ("mock", "bare"):
+            rows.append((f"{p}: {name} server CPU µs a request", spread(cpu_us[(p, name)])))
+        efficiency = [b / m for m, b in zip(cpu_us[(p, "mock")], cpu_us[(p, "bare")], strict=True)]
+        rows.append((f"{p}: bare CPU / mock CPU a request", spread(efficiency, 2)))
         if jar:
             to_wm = [m / w for m, w in zip(rps[(p, "mock")], rps[(p, "wiremock")], strict=True)]
             rows.append((f"{p}: mock / wiremock", spread(to_wm, 2)))
