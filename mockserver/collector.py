@@ -38,10 +38,11 @@ def frozen_heap() -> Iterator[None]:
     to the oldest generation at its end.
 
     An advance of a virtual clock over a burst of calls creates a new version of each call at every
-    step and keeps it: the young collections that this growth sets off were walking the heap that the
-    burst's placing had left in the middle generation, again and again, although none of it was garbage.
-    In-process, 50,000 Dillo send actions then one advance: a middle collection of 0.42 s and young
-    ones of up to 0.17 s, 4.9 s in all; with the heap frozen, 3.5 s, no middle collection (issue 14).
+    step and keeps it, so it sets off collections; a middle one that falls inside the advance walked
+    everything placing the burst had left in the middle generation, none of it garbage. In-process,
+    50,000 Dillo send actions then one advance: one middle collection of 0.42 s; interleaved runs
+    4.54-5.37 s before, 4.00-4.71 s with the heap frozen. When no middle collection falls inside the
+    advance (one such run of 100,000 calls), it changes nothing (issue 14).
 
     Freezing and unfreezing move whole lists: O(1). What became garbage meanwhile among the frozen
     objects is collected after the block, by the oldest generation. The start-up heap that
