@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 
 from mockserver.core.clock import DEFAULT_VIRTUAL_START
+from mockserver.core.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8080

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from mockserver.core.values import frozen
+
 #: Bytes of a request body the callback log keeps once a delivery is done (the whole body is sent and
 #: kept while attempts remain). Provider callbacks are a few hundred bytes; the cap bounds what a long-lived
 #: server holds per delivery.
@@ -15,7 +17,7 @@ LOG_BODY_LIMIT = 64 * 1024
 RESPONSE_SNIPPET = 2000
 
 
-@dataclass(frozen=True)
+@frozen
 class OutboundRequest:
     provider: str
     method: str
@@ -30,7 +32,7 @@ class OutboundRequest:
     delivery_id: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Reply:
     status: int
     headers: dict[str, str]
@@ -45,7 +47,7 @@ class Reply:
         return self.body.decode("utf-8", errors="replace")
 
 
-@dataclass(frozen=True)
+@frozen
 class Attempt:
     at: datetime
     status: int | None = None
@@ -66,7 +68,7 @@ class Attempt:
         return data
 
 
-@dataclass(frozen=True)
+@frozen
 class RetryPolicy:
     """How often to try again, and after how long: ``backoff[i]`` seconds before attempt ``i + 2``.
 

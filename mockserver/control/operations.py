@@ -9,7 +9,7 @@ states, event types, fault fields, ``MAX_ADVANCE``), so the two cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from mockserver.callbacks.model import DeliveryState
@@ -19,12 +19,13 @@ from mockserver.control.handlers.sinks import ANY_METHOD
 from mockserver.core.calls import AnsweredBy, CallState, Direction, Party
 from mockserver.core.clock import ClockMode
 from mockserver.core.faults import CALLBACK_FIELDS, INBOUND_FIELDS
+from mockserver.core.values import frozen
 from mockserver.tenants.registry import TENANT_CLOCKS, TENANT_ID
 
 Schema = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class Param:
     name: str
     description: str
@@ -32,7 +33,7 @@ class Param:
     where: str = "query"
 
 
-@dataclass(frozen=True)
+@frozen
 class Operation:
     tag: str
     summary: str

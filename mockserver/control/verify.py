@@ -14,7 +14,6 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -24,6 +23,7 @@ from defusedxml import DefusedXmlException
 from mockserver.callbacks.model import Delivery
 from mockserver.control.schemas import iso
 from mockserver.core.journal import JournalEntry
+from mockserver.core.values import frozen
 
 NEAR_MISSES = 3
 KEYS = {"type", "provider", "method", "path", "url", "query", "headers", "body", "call_id", "count"}
@@ -33,7 +33,7 @@ class PatternError(ValueError):
     """The pattern itself is wrong (the message says which key)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Candidate:
     """What a pattern is matched against: one journaled request or one callback delivery."""
 
@@ -47,7 +47,7 @@ class Candidate:
     summary: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class Count:
     exactly: int | None = None
     at_least: int | None = None

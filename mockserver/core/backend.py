@@ -30,7 +30,7 @@ from mockserver.core.ids import IdFactory
 from mockserver.core.machine import apply, can_move, hangup_target
 from mockserver.core.plan import CallPlan, PlanSource, Press, Step
 from mockserver.core.store import CallStore
-from mockserver.core.values import value
+from mockserver.core.values import frozen, value
 
 #: Where a plan does not say, a call that is still ringing gives up after this many seconds.
 DEFAULT_RING_TIMEOUT = 60.0
@@ -73,7 +73,7 @@ OnWords = Callable[[str], Awaitable[None]]
 OnTimeout = Callable[[], Awaitable[None]]
 
 
-@dataclass(frozen=True)
+@frozen
 class PlaceCall:
     provider: str
     account: str
@@ -87,7 +87,7 @@ class PlaceCall:
     labels: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Pending:
     """What a call has still to come besides its plan's steps (for snapshots)."""
 

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from mockserver.core.values import frozen
+
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 MAX_LATENCY = 120.0
 INBOUND_FIELDS = {
@@ -40,7 +42,7 @@ class FaultError(ValueError):
     """A rule is not valid; the message names the field."""
 
 
-@dataclass(frozen=True)
+@frozen
 class FaultRule:
     id: str
     target: str = "inbound"  # "inbound" | "callbacks"

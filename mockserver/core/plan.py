@@ -6,14 +6,14 @@ of the ``scenario`` package, reached through the :class:`PlanSource` protocol.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
 from mockserver.core.calls import AnsweredBy, CallState, Party
+from mockserver.core.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """Move the call to ``state`` ``after`` seconds after the previous step."""
 
@@ -24,7 +24,7 @@ class Step:
     cause: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Press:
     """What the callee keys in (``digits``) or says (``words``) when the call next asks for input,
     ``after`` seconds into the prompt.
@@ -38,7 +38,7 @@ class Press:
     words: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class CallPlan:
     scenario: str
     steps: tuple[Step, ...]

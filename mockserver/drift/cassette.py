@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, TextIO
+
+from mockserver.core.values import frozen
 
 FORMAT = "mockserver-cassette/1"
 BODY_LIMIT = 1024 * 1024  # bytes of one body kept in the cassette
@@ -21,7 +23,7 @@ class CassetteError(Exception):
     """The file is not a cassette this version can read (the message names the line)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Message:
     """One side of an exchange: a request (method, path, query) or a response (status)."""
 
@@ -42,7 +44,7 @@ class Message:
         return self.header("content-type") or ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Exchange:
     """A request the client sent and the answer the provider gave (``kind="request"``), or a
     callback the provider sent that was relayed to the user's URL (``kind="callback"``)."""
@@ -55,7 +57,7 @@ class Exchange:
     redacted: tuple[str, ...] = ()  # the names whose values were replaced in this exchange
 
 
-@dataclass(frozen=True)
+@frozen
 class Header:
     provider: str
     upstream: str

@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.values import frozen
 from mockserver.drift.accounts import Accounts
 from mockserver.drift.cassette import Exchange, Header, Message
 from mockserver.drift.shape import Difference, compare_shapes, id_pairs, media_type, parse_body
@@ -41,7 +42,7 @@ _RELAY = re.compile(r"https?://[^\s\"'<>&]+?/_relay\?to=")
 _RELAY_ENCODED = re.compile(r"https?%3A%2F%2F[^\s\"'<>&]+?%2F_relay%3Fto%3D", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@frozen
 class Result:
     """One recorded request (or one callback target's n-th callback) and what differed."""
 

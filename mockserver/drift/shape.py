@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 from xml.etree.ElementTree import Element
@@ -20,6 +19,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from mockserver.core.values import frozen
 from mockserver.drift.redact import PLACEHOLDER
 
 _DATETIME = re.compile(
@@ -34,7 +34,7 @@ _HEX = re.compile(r"[0-9a-fA-F]{16,}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_ -][A-Za-z0-9]+)*")
 
 
-@dataclass(frozen=True)
+@frozen
 class Leaf:
     kind: str  # object | array | string | integer | decimal | boolean | null | namespace | text | binary
     format: str = ""  # for strings: see string_format(); for namespaces: the URI
@@ -137,12 +137,12 @@ def parse_body(body: bytes, content_type: str) -> Any:
     return Text(text)
 
 
-@dataclass(frozen=True)
+@frozen
 class Text:
     value: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Binary:
     size: int
 
@@ -177,7 +177,7 @@ def xml_tree(element: Element, parent_ns: str = "") -> dict[str, Any]:
     return {local: node}
 
 
-@dataclass(frozen=True)
+@frozen
 class Namespace:
     uri: str
 
@@ -223,7 +223,7 @@ def shape(value: Any) -> dict[str, set[Leaf]]:
 
 
 # -- comparing -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class Difference:
     what: str  # status | content-type | missing | extra | type | nullability | list-vs-object | format | ...
     path: str

@@ -6,10 +6,10 @@ Routee answers on two hosts: tokens on auth.routee.net, everything else on conne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from mockserver.core.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Upstream:
     base_url: str
     docs: str

@@ -16,7 +16,6 @@ import math
 import traceback
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -33,6 +32,7 @@ from mockserver.core.errors import InvalidParameter, MockError, TooManyRequests
 from mockserver.core.faults import FaultBook, FaultRule
 from mockserver.core.ids import IdFactory
 from mockserver.core.journal import BODY_KEPT, Journal
+from mockserver.core.values import frozen
 
 if TYPE_CHECKING:  # ~60 ms to import: create_app imports it (issue 14)
     from faker import Faker
@@ -159,7 +159,7 @@ def basic_user(header: str) -> str | None:
     return user if sep else None
 
 
-@dataclass(frozen=True)
+@frozen
 class ProviderContext:
     backend: CallBackend
     dispatcher: Dispatcher

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.core.values import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class SinkReply:
     status: int = 200
     body: str = ""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from mockserver.core.plan import CallPlan
+from mockserver.core.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Scenario:
     name: str
     description: str

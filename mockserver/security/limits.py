@@ -10,20 +10,20 @@ that writes its whole body before reading gets the 413 rather than a broken pipe
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.errors import MockError
+from mockserver.core.values import frozen
 
 
 class BodyTooLarge(MockError):
     status = 413
 
 
-@dataclass(frozen=True)
+@frozen
 class Owner:
     """Who answers a path: its body limit, its error renderer and (optionally) its journal."""
 

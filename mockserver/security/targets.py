@@ -13,11 +13,11 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from mockserver.callbacks.model import Reply
 from mockserver.callbacks.transport import Transport, TransportError
+from mockserver.core.values import frozen
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -26,7 +26,7 @@ class PolicyError(ValueError):
     """A ``--callback-allow`` entry that is neither a host name nor an address or network."""
 
 
-@dataclass(frozen=True)
+@frozen
 class TargetPolicy:
     hosts: frozenset[str] = frozenset()
     networks: tuple[Network, ...] = ()

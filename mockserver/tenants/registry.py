@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 
 from mockserver.core.clock import ClockMode
 from mockserver.core.serialize import YEARS
+from mockserver.core.values import frozen
 from mockserver.providers.base import Probe
 from mockserver.settings import Settings
 from mockserver.state import AppState
@@ -40,7 +41,7 @@ class TenantError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-@dataclass(frozen=True)
+@frozen
 class TenantSpec:
     """What ``POST /_mock/tenants`` asks for, checked."""
 

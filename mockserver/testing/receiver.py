@@ -19,10 +19,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.core.values import frozen
 from mockserver.server import free_port
 
 
-@dataclass(frozen=True)
+@frozen
 class Received:
     """One request the receiver got, as it came (headers lower-cased by the server)."""
 

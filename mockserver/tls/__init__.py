@@ -8,9 +8,9 @@ from __future__ import annotations
 import ssl
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+from mockserver.core.values import frozen
 from mockserver.tls.ca import CAError, LocalCA, default_ca_dir
 
 __all__ = ["LOCAL_NAMES", "CAError", "LocalCA", "ServerTLS", "default_ca_dir"]
@@ -19,7 +19,7 @@ __all__ = ["LOCAL_NAMES", "CAError", "LocalCA", "ServerTLS", "default_ca_dir"]
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
-@dataclass(frozen=True)
+@frozen
 class ServerTLS:
     """What the HTTPS listener needs: the CA (to hand out) and the names its certificate covers."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from mockserver.core.values import frozen
 
 CA_FILE = "ca.pem"
 CA_KEY_FILE = "ca-key.pem"
@@ -40,13 +41,13 @@ def default_ca_dir() -> Path:
     return Path(base) / "mockserver" / "ca"
 
 
-@dataclass(frozen=True)
+@frozen
 class ServerCertificate:
     cert_pem: bytes  # the server certificate followed by the CA: the chain a server presents
     key_pem: bytes
 
 
-@dataclass(frozen=True)
+@frozen
 class LocalCA:
     cert: x509.Certificate
     key: ec.EllipticCurvePrivateKey

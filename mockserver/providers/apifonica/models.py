@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.core.serialize import Fields, SnapshotError, time_to_data
+from mockserver.core.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Account:
     sid: str  # "acc" + uuid
     token: str  # "aut" + uuid
@@ -20,7 +21,7 @@ class Account:
     type: str = "master"
 
 
-@dataclass(frozen=True)
+@frozen
 class Application:
     sid: str  # "app" + uuid
     account_sid: str
@@ -49,7 +50,7 @@ class CallInfo:
     parent_call_id: str | None = None  # neutral id of the A leg, for <makeCall> legs
 
 
-@dataclass(frozen=True)
+@frozen
 class Message:
     sid: str
     account_sid: str

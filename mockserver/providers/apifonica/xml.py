@@ -12,29 +12,30 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+
+from mockserver.core.values import frozen
 
 
 class XmlError(ValueError):
     """A controller document the mock refuses; the message says what is wrong and where."""
 
 
-@dataclass(frozen=True)
+@frozen
 class PlayAudio:
     url: str
     loops: int = 1  # 0 = loop until the call ends [S12]
 
 
-@dataclass(frozen=True)
+@frozen
 class Wait:
     seconds: float
 
 
-@dataclass(frozen=True)
+@frozen
 class GetInput:
     controller: str | None  # None = the current controller URL [S11]
     method: str = "POST"
@@ -47,13 +48,13 @@ class GetInput:
     prompts: tuple[PlayAudio, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class DialTarget:
     kind: str  # "number" or "sip"
     value: str
 
 
-@dataclass(frozen=True)
+@frozen
 class MakeCall:
     targets: tuple[DialTarget, ...]
     from_: str | None = None
@@ -64,12 +65,12 @@ class MakeCall:
     whisper_b: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class EndCall:
     signal: str | None = None  # "busy" | "reject" [S13]
 
 
-@dataclass(frozen=True)
+@frozen
 class SendMessage:
     text: str
     from_: str | None = None

@@ -10,18 +10,18 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-from dataclasses import dataclass
 from datetime import datetime
 
 from starlette.datastructures import Headers
 
+from mockserver.core.values import frozen
 from mockserver.providers.callr.errors import Code, RpcError
 from mockserver.providers.callr.models import Account, CallrState
 
 LOGIN_AS_TYPES = ("user.login", "account.hash", "user.id", "account.id")
 
 
-@dataclass(frozen=True)
+@frozen
 class Caller:
     """The account a request acts on, and how it got in."""
 

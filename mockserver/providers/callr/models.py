@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.callr.vocabulary import Package
 
 #: The first ``callid`` handed out (callr.md §9.12: increasing integers from 1e9).
@@ -28,7 +29,7 @@ class Counter:
         return self.value - 1
 
 
-@dataclass(frozen=True)
+@frozen
 class Account:
     login: str
     password: str
@@ -38,7 +39,7 @@ class Account:
     credit: Decimal = STARTING_CREDIT  # prepaid credit before any debit, in cents
 
 
-@dataclass(frozen=True)
+@frozen
 class ApiKey:
     id: int
     name: str
@@ -47,7 +48,7 @@ class ApiKey:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class UserSession:
     token: str  # 40 hex characters
     refresh_token: str
@@ -56,7 +57,7 @@ class UserSession:
     refreshable_until: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class App:
     hash: str
     login: str
@@ -67,13 +68,13 @@ class App:
     updated: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     number: str
     timeout: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Webhook:
     hash: str
     login: str
@@ -108,7 +109,7 @@ class CallInfo:
         return self.did is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class Did:
     """A number the account bought (DID object); ``app`` is the app it is assigned to."""
 
@@ -124,7 +125,7 @@ class Did:
     app: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Reservation:
     """A ``did/store.reserve`` order: numbers held for ``login`` until ``expire`` (mock clock)."""
 
@@ -232,7 +233,7 @@ class Recording:
     ready_at: datetime | None = None  # when PROCESSING becomes READY
 
 
-@dataclass(frozen=True)
+@frozen
 class Charge:
     """Something besides a call taken off the prepaid credit (an SMS, a DID)."""
 
@@ -242,7 +243,7 @@ class Charge:
     label: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Cdr:
     login: str
     type: str  # "IN" | "OUT"

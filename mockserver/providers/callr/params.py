@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.callr.errors import Code, RpcError, invalid, invalid_params, missing
 
 
@@ -46,7 +46,7 @@ def is_kind(value: Any, kind: Kind) -> bool:
 
 
 # -- positional params ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class Arg:
     name: str
     kind: Kind
@@ -73,7 +73,7 @@ def check_args(method: str, spec: Sequence[Arg], params: list[Any]) -> list[Any]
 
 
 # -- objects -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class Field:
     kind: Kind
     required: bool = False

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.callr.auth import Caller
 from mockserver.providers.callr.errors import Code, RpcError
 from mockserver.providers.callr.params import Arg, check_args
 
 
-@dataclass(frozen=True)
+@frozen
 class Envelope:
     id: int | str
     method: str
     params: list[Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class Invocation:
     """Who calls, and the mock-only steering that came with the request."""
 
@@ -34,7 +34,7 @@ class Invocation:
 Handler = Callable[[Invocation, list[Any]], Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class Method:
     name: str
     args: tuple[Arg, ...]

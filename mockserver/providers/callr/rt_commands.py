@@ -8,9 +8,9 @@ final request (mock's choice, callr.md §9.6): ``INVALID_RESPONSE`` (not a JSON 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.callr.errors import RpcError
 from mockserver.providers.callr.models import Target
 from mockserver.providers.callr.params import (
@@ -32,22 +32,22 @@ class RtError(Exception):
         self.detail = detail
 
 
-@dataclass(frozen=True)
+@frozen
 class Hangup:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class HangupCallid:
     callid: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Play:
     media: int | str
 
 
-@dataclass(frozen=True)
+@frozen
 class TalkDetect:
     """``play_talk_detect``: play ``media`` and listen. Talk is detected when the callee speaks for
     ``min_ms`` to ``max_ms`` and then is silent for ``silence_ms``, all within the first
@@ -69,12 +69,12 @@ class TalkDetect:
         return detected_at if detected_at <= min(self.analysistime_ms, media_ms) else None
 
 
-@dataclass(frozen=True)
+@frozen
 class PlayRecord:
     media_file: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Read:
     media: int | str
     max_digits: int
@@ -82,45 +82,45 @@ class Read:
     timeout_ms: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Record:
     max_duration: int
     silence: int
 
 
-@dataclass(frozen=True)
+@frozen
 class SendDtmf:
     digits: str
     duration_ms: int
     timeout_ms: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Wait:
     seconds: int
 
 
-@dataclass(frozen=True)
+@frozen
 class WaitForSilence:
     silence_ms: int
     iterations: int
     timeout: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Dialout:
     targets: tuple[Target, ...]
     cli: str | None
     cdr_field: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Conference:
     room: str
     auto_leave_when_alone: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class CallRecording:
     start: bool
 
@@ -142,7 +142,7 @@ Command = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Response:
     command: str
     command_id: Any

@@ -6,9 +6,10 @@ docs/providers/callr.md) whose numbers are made up deterministically from the se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+
+from mockserver.core.values import frozen
 
 #: How long a reservation holds its numbers (mock's choice; CALLR says only that the token expires).
 RESERVATION_TTL = timedelta(minutes=30)
@@ -30,7 +31,7 @@ DID_TYPES = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class AreaCode:
     id: int
     country_code: str

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.core.backend import CallBackend
 from mockserver.core.calls import Call, CallState, Party
+from mockserver.core.values import frozen
 from mockserver.providers.dillo.graph import (
     NO_DIGIT,
     NO_WORD,
@@ -72,7 +73,7 @@ def entered_digits(pressed: str, collect: Collect) -> str:
     return pressed[: collect.number_of_digits] if collect.number_of_digits else pressed
 
 
-@dataclass(frozen=True)
+@frozen
 class Goto:
     """Go on at once with ``key`` (None: the flow ends and the call is hung up)."""
 

@@ -5,11 +5,11 @@ double-encoded ``MessagePayload`` (a JSON *string* holding the serialized reques
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
+from mockserver.core.values import frozen
 
 MAX_NESTING = 32  # the GET echoes the behavior back; a pathological depth must not break rendering
 
@@ -20,7 +20,7 @@ class SendActionType(StrEnum):
     EMAIL = "Email"
 
 
-@dataclass(frozen=True)
+@frozen
 class Envelope:
     type: SendActionType
     payload: dict[str, Any]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
+from mockserver.core.values import frozen
 
 #: The one empty mapping every absent object shares (a kept call holds several: ``Data``, its
 #: ``ExternalActions``, each node's pressed options). Read-only, so sharing it is safe.
@@ -22,7 +22,7 @@ KEYS = frozenset("0123456789*#")
 MAX_SECONDS = 3600.0
 
 
-@dataclass(frozen=True)
+@frozen
 class Hook:
     """A callback URL and its method (``...CallbackUrl`` / ``...CallbackMethod``)."""
 
@@ -30,7 +30,7 @@ class Hook:
     method: str = "POST"
 
 
-@dataclass(frozen=True)
+@frozen
 class Fields:
     """Typed reads of one JSON object; errors name ``where.Field``."""
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.fields import KEYS, Hook
 
@@ -44,22 +45,22 @@ NO_WORD, WRONG_WORD = "NoWord", "WrongWord"
 SPECIAL_KEYS = frozenset({NO_DIGIT, WRONG_DIGIT, NO_WORD, WRONG_WORD})
 
 
-@dataclass(frozen=True)
+@frozen
 class Say:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Play:
     url: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Silence:
     seconds: float
 
 
-@dataclass(frozen=True)
+@frozen
 class Menu:
     #: key ("0"-"9", "*", "#", NoDigit, WrongDigit, NoWord, WrongWord) → the next node (None: the
     #: flow ends there)
@@ -99,14 +100,14 @@ class Menu:
         return None
 
 
-@dataclass(frozen=True)
+@frozen
 class Collect:
     timeout: float = 5.0
     number_of_digits: int | None = None
     finish_on_key: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Record:
     max_length: float = 60.0
     stop_on_key: str | None = None
@@ -116,7 +117,7 @@ class Record:
     transcribe_callback: Hook | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Dial:
     destination: str  # ``TelephoneNumber`` (Dillo.Voice ``DialAction``)
     timeout: float = 30.0
@@ -125,7 +126,7 @@ class Dial:
     storage_period: str = "3-M"
 
 
-@dataclass(frozen=True)
+@frozen
 class Redirect:
     """``RedirectAction``: the SDK's form asks ``Url`` (``MethodType``) where to go (the node's
     callback); the mock's own form jumps to ``Node``."""
@@ -133,12 +134,12 @@ class Redirect:
     node: int | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Hangup:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class Conference:
     """``ConferenceAction``: the call joins the room ``RoomName`` and stays there."""
 
@@ -148,7 +149,7 @@ class Conference:
     record_callback: Hook | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Agent:
     """``AgentConferenceAction`` / ``AgentPhoneAction``: the agent ``AgentName`` is called (a second
     leg, dialled like ``Dial``) and the call is put through to them."""
@@ -159,7 +160,7 @@ class Agent:
     on_failure: int | None = None  # AgentPhone's own ``OnFailureNextNode``
 
 
-@dataclass(frozen=True)
+@frozen
 class Storage:
     """``StorageAction``: store ``Value`` (or what a ``StorageKeyword`` stands for) under ``Key``."""
 
@@ -172,7 +173,7 @@ Action = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class ExternalActionSpec:
     """An SMS or e-mail send action of the request's ``ExternalActions`` (Dillo.Voice ``ExternalAction``:
     ``{SendActionType, Label, Action}``), fired by the Menu option, Collect or Record naming its
@@ -183,7 +184,7 @@ class ExternalActionSpec:
     payload: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class Node:
     key: int
     type: ActionType

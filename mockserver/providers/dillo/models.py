@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.dillo.envelope import SendActionType
 from mockserver.providers.dillo.fields import NOTHING
 from mockserver.providers.dillo.payload import VoicePayload
 
 
-@dataclass(frozen=True)
+@frozen
 class Customer:
     code: str  # CustomerCode: a GUID, lower case
     api_key: str  # 64 upper-case hex characters
@@ -37,7 +38,7 @@ class NodeRun:
         self.options = {**self.options, option: at}
 
 
-@dataclass(frozen=True)
+@frozen
 class VoiceRecording:
     file_name: str
     seconds: float
@@ -47,21 +48,21 @@ class VoiceRecording:
     transcription: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CollectedDigits:
     digits: str
     node: int
     success: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class ExternalAction:
     label: str
     node: int
     send_action_id: str
 
 
-@dataclass(frozen=True)
+@frozen
 class SendAction:
     """An SMS or e-mail send action: posted directly, or fired by a voice node."""
 

@@ -8,13 +8,13 @@ surface.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.calls import CallState
+from mockserver.core.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class VoiceStatus:
     code: int
     description: str

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mockserver.core.values import frozen
 from mockserver.providers.esendex.script import Command, Script, Sound, Text
 
 SECONDS_PER_WORD = 0.4  # text-to-speech at 150 words a minute, TTSrate 10
@@ -21,7 +22,7 @@ MAX_VALUE = 500  # variable values are cut at 500 characters [E-tts]
 MAX_STEPS = 10_000
 
 
-@dataclass(frozen=True)
+@frozen
 class Speak:
     """Play for ``seconds``; when ``interruptible`` the callee's digits cut it short. ``saves`` is the
     sound file id a recording is saved as once it has run its length (``""``: a unique id)."""
@@ -31,7 +32,7 @@ class Speak:
     saves: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Listen:
     """Wait up to ``seconds`` for digits (GetDigits into ``variable``, or WaitForDTMF)."""
 
@@ -40,12 +41,12 @@ class Listen:
     max_digits: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Transfer:
     number: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Hangup:
     reason: str
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mockserver.core.values import frozen
 from mockserver.providers.esendex.script import Script
 
 #: QueueIDs are longs; the mock counts up from the documented sample [E-out] (mock's choice).
 FIRST_QUEUE_ID = 4093249
 
 
-@dataclass(frozen=True)
+@frozen
 class IncomingNumber:
     """A number that takes calls for a LicenseKey: the script it plays and where it posts (mock's
     configuration: Esendex sets these up for you [B-pb])."""
@@ -22,14 +23,14 @@ class IncomingNumber:
     post_url: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Account:
     license_key: str
     name: str
     incoming: tuple[IncomingNumber, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Telco:
     """What a carrier lookup says about the destination (postback ``isWireless``, ``telco*``)."""
 
@@ -42,7 +43,7 @@ class Telco:
     switch_name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class NotifyRequest:
     """One validated call request, whichever method it came from."""
 

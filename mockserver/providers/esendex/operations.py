@@ -11,7 +11,7 @@ ASP.NET wrapper. One table feeds the three bindings (SOAP, HTTP GET, HTTP POST f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from mockserver.core.values import frozen
 
 NS = "http://ws.cdyne.com/NotifyWS/"
 
@@ -60,7 +60,7 @@ PRIMITIVES = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Operation:
     name: str
     params: tuple[tuple[str, str], ...]

@@ -14,11 +14,11 @@ import base64
 import binascii
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mockserver.core.errors import InvalidParameter, MissingParameter
+from mockserver.core.values import frozen
 from mockserver.providers.esendex.operations import ADVANCED_FIELDS, NS, Operation
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
@@ -45,7 +45,7 @@ class BadArgument(InvalidParameter):
     """An argument ASP.NET could not bind (HTTP GET/POST: text reply; SOAP: a fault)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Stamp:
     """An ``xsd:dateTime`` as sent: ``zone`` is ``"utc"`` (Z or +00:00), ``"offset"`` or ``"none"``."""
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import base64
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.esendex.operations import NS, Operation
 from mockserver.providers.esendex.soap import SoapVersion, envelope
 from mockserver.providers.esendex.status import NotifyStatus
@@ -26,7 +26,7 @@ XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 UNSET_TIME = "0001-01-01T00:00:00"
 
 
-@dataclass(frozen=True)
+@frozen
 class UploadResult:
     """UploadSoundFile's ``UploadFileResponse``."""
 
@@ -35,7 +35,7 @@ class UploadResult:
     error: str
 
 
-@dataclass(frozen=True)
+@frozen
 class AdvancedStatus:
     """GetQueueIDStatusWithAdvancedInfo: a NotifyReturn that also carries the notify's ``TextToSay``
     and its script variables (``VariableArray``) [WSDL][G-pl]."""

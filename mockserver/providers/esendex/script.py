@@ -10,7 +10,8 @@ double it (``~\\\\EndCall()~`` in C# strings); all three spellings are read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from mockserver.core.values import frozen
 
 #: Command → (fewest, most) arguments. Names are matched without regard to case [E-tts].
 COMMANDS: dict[str, tuple[int, int]] = {
@@ -51,19 +52,19 @@ _CANONICAL = {name.lower(): name for name in COMMANDS}
 _COMMAND = re.compile(r"\s*\\*\s*([A-Za-z]+)\s*\((.*)\)\s*", re.DOTALL)
 
 
-@dataclass(frozen=True)
+@frozen
 class Text:
     text: str
     pos: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Sound:
     sound_id: str
     pos: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Command:
     name: str  # canonical spelling, e.g. "GetDigits"
     args: tuple[str, ...]
@@ -73,7 +74,7 @@ class Command:
 Token = Text | Sound | Command
 
 
-@dataclass(frozen=True)
+@frozen
 class ScriptError:
     pos: int
     message: str
@@ -82,7 +83,7 @@ class ScriptError:
         return f"TextToSay at {self.pos}: {self.message}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Script:
     tokens: tuple[Token, ...]
     labels: dict[str, int]  # label (lower case) → index of its Label token

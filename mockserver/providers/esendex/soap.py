@@ -9,13 +9,13 @@ its Body.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from enum import StrEnum
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from mockserver.core.errors import InvalidParameter
+from mockserver.core.values import frozen
 from mockserver.providers.esendex.operations import NS, Operation, find_operation
 from mockserver.providers.esendex.params import local
 
@@ -55,7 +55,7 @@ def fault_status(version: SoapVersion, *, server: bool = False) -> int:
     return 500 if server or version is SoapVersion.V11 else 400
 
 
-@dataclass(frozen=True)
+@frozen
 class SoapCall:
     version: SoapVersion
     operation: Operation

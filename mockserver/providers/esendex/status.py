@@ -7,16 +7,16 @@ once a try has dialled (``""`` and ``UNKNOWN`` until there is something to say).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from mockserver.core.calls import Call, CallState
+from mockserver.core.values import frozen
 from mockserver.providers.esendex.models import Notify
 from mockserver.providers.esendex.vocabulary import Code, call_code, machine_detection
 
 
-@dataclass(frozen=True)
+@frozen
 class NotifyStatus:
     code: int
     text: str

@@ -9,9 +9,9 @@ destination (13), schedule not UTC (16), TransferNumber (6), sound files the scr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.esendex.models import NotifyRequest
 from mockserver.providers.esendex.params import Stamp
 from mockserver.providers.esendex.script import Script
@@ -29,7 +29,7 @@ class Refused(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
+@frozen
 class Destination:
     phone: str
     extension: str

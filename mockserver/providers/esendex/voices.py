@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from mockserver.core.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Voice:
     id: int
     name: str

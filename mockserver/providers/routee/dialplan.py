@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.routee import fields
 from mockserver.providers.routee.errors import Codes, RouteeError, invalid
 from mockserver.providers.routee.fields import Callback, Destination, MachineDetection
@@ -28,7 +28,7 @@ DEFAULT_HANGUP_DELAY = 20
 MAX_DIAL_WAIT = 86_400
 
 
-@dataclass(frozen=True)
+@frozen
 class Say:
     text: str
     language: str
@@ -37,19 +37,19 @@ class Say:
     repeat: int = 0  # Routee's default
 
 
-@dataclass(frozen=True)
+@frozen
 class Play:
     file_url: str
     barge_in: bool = False
     repeat: int = 0  # Routee's default
 
 
-@dataclass(frozen=True)
+@frozen
 class Pause:
     duration: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Dial:
     from_: str
     to: Destination
@@ -62,7 +62,7 @@ class Dial:
     machine_detection: MachineDetection | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Collect:
     event_url: str | None = None
     max_digits: int = DEFAULT_MAX_DIGITS
@@ -72,7 +72,7 @@ class Collect:
 Verb = Say | Play | Pause | Dial | Collect
 
 
-@dataclass(frozen=True)
+@frozen
 class Dialplan:
     verbs: tuple[Verb, ...]
 

@@ -4,9 +4,9 @@ destinations, callbacks and machine detection. Each reader raises the voice-modu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.routee.errors import Codes, invalid
 from mockserver.providers.routee.vocabulary import MachineStrategy, Strategy
 
@@ -20,7 +20,7 @@ MAX_URL = 2048
 DESTINATIONS = ("phone", "sip", "viber")
 
 
-@dataclass(frozen=True)
+@frozen
 class Destination:
     kind: str  # phone | sip | viber
     value: str
@@ -36,13 +36,13 @@ class Destination:
         return self.value
 
 
-@dataclass(frozen=True)
+@frozen
 class Callback:
     url: str
     strategy: Strategy
 
 
-@dataclass(frozen=True)
+@frozen
 class MachineDetection:
     strategy: MachineStrategy
     event_url: str | None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.routee.dialplan import Dial, Dialplan
 from mockserver.providers.routee.fields import Callback, Destination, MachineDetection
 from mockserver.providers.routee.vocabulary import Direction
@@ -14,7 +15,7 @@ from mockserver.providers.routee.vocabulary import Direction
 DEFAULT_EXPIRES_IN = 3600  # seconds [routee.md §2]
 
 
-@dataclass(frozen=True)
+@frozen
 class InboundNumber:
     """A Routee number of the application: calls to it fetch a dialplan from ``dialplan_url``
     [routee.md §5.4]; ``callback`` is its Inbound Voice Callback URL (the status callback body, §5.1)."""
@@ -24,7 +25,7 @@ class InboundNumber:
     callback: Callback | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Application:
     """A Routee application: ``applicationId:applicationSecret`` gets tokens."""
 
@@ -37,7 +38,7 @@ class Application:
     numbers: tuple[InboundNumber, ...] = ()  # numbers taking inbound calls
 
 
-@dataclass(frozen=True)
+@frozen
 class Token:
     value: str
     application_id: str
@@ -46,7 +47,7 @@ class Token:
     expires_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class ConversationRequest:
     """A validated POST /voice/conversation body; ``echo`` is what the response repeats."""
 
@@ -61,7 +62,7 @@ class ConversationRequest:
     echo: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class Conversation:
     tracking_id: str
     application_id: str
@@ -72,7 +73,7 @@ class Conversation:
     direction: Direction = Direction.OUTBOUND
 
 
-@dataclass(frozen=True)
+@frozen
 class RecordingInfo:
     tracking_id: str
     start: datetime

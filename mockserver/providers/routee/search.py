@@ -14,10 +14,10 @@ is ``field`` or ``field,asc|desc`` over the filter fields, ``date`` (creation), 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mockserver.core.values import frozen
 from mockserver.providers.routee import fields
 from mockserver.providers.routee.errors import Codes, invalid
 
@@ -44,7 +44,7 @@ OPERATORS: dict[str, Callable[[str, str], bool]] = {
 SORTS = (*FIELDS, "date", "duration", "price")
 
 
-@dataclass(frozen=True)
+@frozen
 class Filter:
     field: str
     operator: str
@@ -58,7 +58,7 @@ class Filter:
         return any(test(v, self.term) for v in values)
 
 
-@dataclass(frozen=True)
+@frozen
 class Search:
     filters: tuple[Filter, ...] = ()
     start: datetime | None = None
