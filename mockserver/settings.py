@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from mockserver.core.clock import DEFAULT_VIRTUAL_START
-from mockserver.core.values import frozen
 
 
-@frozen
+@dataclass(frozen=True)  # users hold it: frozen at run time too (not @frozen, core/values.py)
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8080

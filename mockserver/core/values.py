@@ -13,7 +13,9 @@ So these are plain dataclasses at run time, hashed and compared field by field a
 frozen ones to mypy, which runs with ``--strict`` over the whole package in CI: assigning a field of
 either is a type error there. Copies are made with their hand-written methods or
 ``dataclasses.replace``, never by assignment. ``@value`` adds slots, for the values kept by the
-thousand (a call's versions); ``@frozen`` is for the rest.
+thousand (a call's versions); ``@frozen`` is for the rest. The types users hold in their own code
+(``Settings``, the testing module's ``Sink`` and ``Received``) stay frozen dataclasses: their code is
+not checked by our mypy, and assigning a field should fail there as it always did.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -16,8 +17,6 @@ from urllib.parse import parse_qsl
 
 import httpx
 import yaml
-
-from mockserver.core.values import frozen
 
 Json = dict[str, Any]
 Predicate = Callable[[Json], bool]
@@ -45,7 +44,7 @@ def callback_fields(callback: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in callback.get("params", {}).items()}
 
 
-@frozen
+@dataclass(frozen=True)  # users hold it: frozen at run time too (not @frozen, core/values.py)
 class Sink:
     """The built-in callback sink ``/_mock/sink/{name}``: point callbacks at ``url``, read ``requests()``."""
 

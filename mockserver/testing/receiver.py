@@ -19,11 +19,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver.core.values import frozen
 from mockserver.server import free_port
 
 
-@frozen
+@dataclass(frozen=True)  # users hold it: frozen at run time too (not @frozen, core/values.py)
 class Received:
     """One request the receiver got, as it came (headers lower-cased by the server)."""
 
