@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
@@ -42,6 +43,7 @@ from mockserver.providers.base import Provider, ProviderContext
 from mockserver.records.timeline import Timeline
 from mockserver.scenario.book import ScenarioBook
 from mockserver.scenario.loader import load_directory
+from mockserver.scenario.model import Scenario
 from mockserver.security.guard import ControlGuard, is_loopback
 from mockserver.security.limits import BodyLimit, Owner
 from mockserver.security.targets import GuardedTransport, PolicyError, TargetPolicy
@@ -77,19 +79,30 @@ class ConfigError(Exception):
 
 def load_scenarios(settings: Settings) -> ScenarioBook:
     book = ScenarioBook(default=settings.default_scenario, seed=settings.seed)
-    folders = [SHIPPED_SCENARIOS, *([settings.scenarios] if settings.scenarios else [])]
-    for folder in folders:
-        scenarios, errors = load_directory(folder)
-        if errors:
-            raise ConfigError("\n".join(str(e) for e in errors))
-        for scenario in scenarios:
-            book.add(scenario)  # a user's scenario replaces a shipped one of the same name
+    user = _read_scenarios(settings.scenarios) if settings.scenarios else ()
+    for scenario in (*shipped_scenarios(), *user):
+        book.add(scenario)  # a user's scenario replaces a shipped one of the same name
     missing = [f"{s.source}: mix {s.name!r} names no scenario {name!r}" for s, name in book.missing()]
     if missing:
         raise ConfigError("\n".join(missing))
     if settings.default_scenario not in book:
         raise ConfigError(f"the default scenario {settings.default_scenario!r} is not loaded")
     return book
+
+
+@functools.cache
+def shipped_scenarios() -> tuple[Scenario, ...]:
+    """The scenarios shipped in the package, read once a process: they are values, and every app
+    (each tenant is one, made per test by the pytest plugin's ``telephony_tenant``) starts from them.
+    A user's folder is read again each time: its files may have changed."""
+    return _read_scenarios(SHIPPED_SCENARIOS)
+
+
+def _read_scenarios(folder: Path) -> tuple[Scenario, ...]:
+    scenarios, errors = load_directory(folder)
+    if errors:
+        raise ConfigError("\n".join(str(e) for e in errors))
+    return tuple(scenarios)
 
 
 def load_credentials(path: Path | None) -> Mapping[str, list[Mapping[str, Any]]]:

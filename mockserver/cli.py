@@ -13,11 +13,11 @@ from pathlib import Path
 
 import click
 
-from mockserver.app import SHIPPED_SCENARIOS, ConfigError
+from mockserver.app import ConfigError, shipped_scenarios
 from mockserver.core.clock import DEFAULT_VIRTUAL_START
 from mockserver.drift.commands import drift, record
 from mockserver.scenario.book import ScenarioBook
-from mockserver.scenario.loader import load_directory, load_paths, scenario_files
+from mockserver.scenario.loader import load_paths, scenario_files
 from mockserver.scenario.model import ScenarioError
 from mockserver.settings import Settings
 
@@ -457,7 +457,7 @@ def check(paths: tuple[Path, ...]) -> None:
             errors.append(ScenarioError(str(path), None, "no such file or folder"))
     loaded, wrong = load_paths(files)
     errors.extend(wrong)
-    shipped, _ = load_directory(SHIPPED_SCENARIOS)
+    shipped = shipped_scenarios()
     book = ScenarioBook([*shipped, *loaded])  # as serve sees them: a user's scenario replaces a shipped one
     ours = {id(s) for s in loaded}
     for scenario, name in book.missing():
