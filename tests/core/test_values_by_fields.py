@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,22 +33,21 @@ class OneRef:
     x: Any
 
 
-@frozen
-class Mixed:
-    a: Any
-    b: Any = None
-    hidden: Any = field(default=None, repr=False)
-    ignored: Any = field(default=None, compare=False)
-    unhashed: Any = field(default=None, hash=False)
+def mixed(decorate: Callable[[type[Any]], type[Any]]) -> type[Any]:
+    """One class body with every kind of field, made by ``decorate``: the twins cannot drift apart."""
+
+    class Mixed:
+        a: Any
+        b: Any = None
+        hidden: Any = field(default=None, repr=False)
+        ignored: Any = field(default=None, compare=False)
+        unhashed: Any = field(default=None, hash=False)
+
+    return decorate(Mixed)
 
 
-@dataclass(frozen=True)
-class MixedRef:
-    a: Any
-    b: Any = None
-    hidden: Any = field(default=None, repr=False)
-    ignored: Any = field(default=None, compare=False)
-    unhashed: Any = field(default=None, hash=False)
+Mixed = mixed(frozen)
+MixedRef = mixed(dataclass(frozen=True))
 
 
 @frozen
