@@ -4,7 +4,9 @@
 
 (a) time-to-ready: ``mockserver serve`` is spawned N times; the time from spawn to the first 200 from
     /_mock/health is measured, with mockserver's bytecode compiled first (the goal: < 0.2 s). In turn
-    with it, a bare uvicorn + Starlette app answering that path is spawned the same way: the floor.
+    with it, a bare uvicorn + Starlette app answering that path is spawned the same way: the floor; and
+    that bare app building Faker first as the mock does, to draw the default accounts' names: the floor
+    for as long as the banner shows those names at start.
 (b) throughput: the mock (virtual clock) gets one Apifonica call; a bare Starlette app served by uvicorn
     the same way (own process, same uvicorn options) answers GET on the same path with the same JSON from
     a dict. Both are loaded by the same client: `wrk` when installed, otherwise a raw-socket keep-alive
@@ -39,6 +41,7 @@ from typing import Any
 import httpx
 from bench_engine import console_script, wait_healthy  # a sibling script, not a package
 
+from mockserver.app import FAKER_PROVIDERS
 from mockserver.server import free_port
 
 TARGET_RATIO = 0.8
@@ -113,6 +116,17 @@ port = int(sys.argv[1])
 uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False)
 """
 
+#: The floor while the banner names the default accounts: the bare app that first builds Faker as
+#: ``create_app`` does (its providers, its seed) and draws the six names the default accounts get.
+FAKER_READY = BARE_READY.replace(
+    "port = int",
+    "from faker import Faker\n"
+    f"faker = Faker(providers={list(FAKER_PROVIDERS)!r})\n"
+    "faker.seed_instance(0)\n"
+    "names = [faker.company() for _ in range(5)] + [faker.user_name()]\n"
+    "port = int",
+)
+
 
 def compile_bytecode() -> None:
     """The goal is for cached bytecode, as a pip install leaves it. An editable install run with
@@ -135,16 +149,19 @@ def spawn_ready(argv: list[str], port: int) -> float:
         stop(process)
 
 
-def time_to_ready(runs: int) -> tuple[list[float], list[float]]:
-    """``mockserver serve`` and the bare floor, spawned in turn ``runs`` times each: spawn → first 200."""
+def time_to_ready(runs: int) -> tuple[list[float], list[float], list[float]]:
+    """``mockserver serve``, the bare floor and the bare floor with Faker, spawned in turn ``runs`` times
+    each: spawn → first 200."""
     compile_bytecode()
-    mock, bare = [], []
+    mock, bare, with_faker = [], [], []
     for _ in range(runs):
         port = free_port()
         mock.append(spawn_ready([console_script(), "serve", "--port", str(port)], port))
         port = free_port()
         bare.append(spawn_ready([sys.executable, "-c", BARE_READY, str(port)], port))
-    return mock, bare
+        port = free_port()
+        with_faker.append(spawn_ready([sys.executable, "-c", FAKER_READY, str(port)], port))
+    return mock, bare, with_faker
 
 
 # -- (b) throughput ----------------------------------------------------------------------------
@@ -348,9 +365,10 @@ def main() -> int:
     client = f"wrk ({wrk})" if wrk else "python raw-socket keep-alive client, own process"
 
     print(f"(a) time-to-ready: `mockserver serve`, {args.ready_runs} spawns", flush=True)
-    ready, bare_ready = time_to_ready(args.ready_runs)
-    print("  mock  " + "  ".join(f"{t:.3f}s" for t in ready))
-    print("  bare  " + "  ".join(f"{t:.3f}s" for t in bare_ready))
+    ready, bare_ready, faker_ready = time_to_ready(args.ready_runs)
+    print("  mock          " + "  ".join(f"{t:.3f}s" for t in ready))
+    print("  bare          " + "  ".join(f"{t:.3f}s" for t in bare_ready))
+    print("  bare + Faker  " + "  ".join(f"{t:.3f}s" for t in faker_ready))
 
     print(
         f"(b) throughput: GET {CALL_PATH}, {args.concurrency} connections, "
@@ -368,6 +386,7 @@ def main() -> int:
     rows = [
         ("time-to-ready median (min, max)", spread(ready)),
         ("bare uvicorn+Starlette ready", spread(bare_ready)),
+        ("bare + Faker (the floor while the banner names accounts)", spread(faker_ready)),
         (f"ready < {READY_GOAL} s (median)", "met" if statistics.median(ready) < READY_GOAL else "MISSED"),
         ("mock GET call (median)", f"{mock_rps:,.0f} req/s"),
         ("bare Starlette (median)", f"{bare_rps:,.0f} req/s"),
