@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from starlette.applications import Starlette
 from starlette.datastructures import URLPath
 from starlette.exceptions import HTTPException
@@ -42,7 +41,6 @@ from mockserver.providers import REGISTRY, load
 from mockserver.providers.base import Provider, ProviderContext
 from mockserver.records.timeline import Timeline
 from mockserver.scenario.book import ScenarioBook
-from mockserver.scenario.loader import load_directory
 from mockserver.scenario.model import Scenario
 from mockserver.security.guard import ControlGuard, is_loopback
 from mockserver.security.limits import BodyLimit, Owner
@@ -80,16 +78,27 @@ class ConfigError(Exception):
 
 
 def load_scenarios(settings: Settings) -> ScenarioBook:
-    book = ScenarioBook(default=settings.default_scenario, seed=settings.seed)
-    user = _read_scenarios(settings.scenarios) if settings.scenarios else ()
-    for scenario in (*shipped_scenarios(), *user):
-        book.add(scenario)  # a user's scenario replaces a shipped one of the same name
-    missing = [f"{s.source}: mix {s.name!r} names no scenario {name!r}" for s, name in book.missing()]
-    if missing:
-        raise ConfigError("\n".join(missing))
+    """The shipped scenarios, read on first use (each file is named after its one scenario, so their
+    names are known without YAML, ~20 ms of start-up), then a user's folder, read now: a mistake in it
+    stops the start."""
+    book = ScenarioBook(
+        default=settings.default_scenario, seed=settings.seed, later=(shipped_names(), shipped_scenarios)
+    )
+    if settings.scenarios:
+        for scenario in _read_scenarios(settings.scenarios):
+            book.add(scenario)  # a user's scenario replaces a shipped one of the same name
+        missing = [f"{s.source}: mix {s.name!r} names no scenario {name!r}" for s, name in book.missing()]
+        if missing:  # the shipped scenarios' own mixes are whole (tests/scenario/test_shipped_once.py)
+            raise ConfigError("\n".join(missing))
     if settings.default_scenario not in book:
         raise ConfigError(f"the default scenario {settings.default_scenario!r} is not loaded")
     return book
+
+
+@functools.cache
+def shipped_names() -> frozenset[str]:
+    """The shipped scenarios' names: their files' names (a test holds each file to its scenario's)."""
+    return frozenset(path.stem for path in SHIPPED_SCENARIOS.glob("*.yaml"))
 
 
 @functools.cache
@@ -101,6 +110,8 @@ def shipped_scenarios() -> tuple[Scenario, ...]:
 
 
 def _read_scenarios(folder: Path) -> tuple[Scenario, ...]:
+    from mockserver.scenario.loader import load_directory  # imports YAML (~15 ms), not needed at start
+
     scenarios, errors = load_directory(folder)
     if errors:
         raise ConfigError("\n".join(str(e) for e in errors))
@@ -110,6 +121,8 @@ def _read_scenarios(folder: Path) -> tuple[Scenario, ...]:
 def load_credentials(path: Path | None) -> Mapping[str, list[Mapping[str, Any]]]:
     if path is None:
         return {}
+    import yaml  # ~15 ms: only for a credentials file
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -129,6 +142,8 @@ def load_fault_file(path: Path | None) -> list[Mapping[str, Any]]:
     """Fault rules to load at start: a YAML list of rules (or ``{faults: [...]}``)."""
     if path is None:
         return []
+    import yaml  # ~15 ms: only for a fault file
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except (OSError, yaml.YAMLError) as exc:

@@ -17,7 +17,6 @@ from mockserver.app import ConfigError, shipped_scenarios
 from mockserver.core.clock import DEFAULT_VIRTUAL_START
 from mockserver.drift.commands import drift, record
 from mockserver.scenario.book import ScenarioBook
-from mockserver.scenario.loader import load_paths, scenario_files
 from mockserver.scenario.model import ScenarioError
 from mockserver.settings import Settings
 
@@ -446,6 +445,8 @@ def check(paths: tuple[Path, ...]) -> None:
     """Validate scenario files: each PATH is a YAML file or a folder of them (as `serve --scenarios`
     reads it). Prints every error as file:line: message, a mix that names a scenario that neither these
     files nor the shipped ones define included, and exits 1 if there is any."""
+    from mockserver.scenario.loader import load_paths, scenario_files  # YAML: not for every command
+
     files: list[Path] = []
     errors: list[ScenarioError] = []
     for path in paths:

@@ -45,7 +45,6 @@ from mockserver.core.serialize import (
     time_to_data,
 )
 from mockserver.records.sink import Sink, parse_reply
-from mockserver.scenario.loader import parse_scenarios
 from mockserver.scenario.model import Scenario, ScenarioError
 
 if TYPE_CHECKING:
@@ -269,6 +268,8 @@ def _timeline_entry(data: Any, where: str) -> dict[str, Any]:
 
 
 def _read_scenarios(names: frozenset[str], f: Fields) -> tuple[list[Scenario], str | None]:
+    from mockserver.scenario.loader import parse_scenarios  # YAML: not imported at start
+
     added = []
     for s in f.objects("added", []):
         name = s.text("name")

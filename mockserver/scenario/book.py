@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from mockserver.core.plan import CallPlan, UnknownScenario
 from mockserver.scenario.model import Scenario
@@ -15,15 +15,23 @@ MAX_MIX_DEPTH = 8
 class ScenarioBook:
     """Scenarios by name. A call gets: the one it asks for by name, else the one whose number is the
     longest suffix of the destination's digits, else the default. A scenario that is an outcome mix
-    hands the call to one of the scenarios it mixes, drawn by weight from a seeded generator."""
+    hands the call to one of the scenarios it mixes, drawn by weight from a seeded generator.
+
+    ``later`` defers scenarios whose names are known (exactly those names): its function reads them when
+    the book is first looked in beyond a name, and they come first, as if added before everything else.
+    The server defers its shipped scenarios so, and YAML is not imported before a call, a listing or a
+    check needs them."""
 
     def __init__(
         self,
         scenarios: list[Scenario] | None = None,
         default: str = DEFAULT_SCENARIO,
         seed: int | None = None,
+        *,
+        later: tuple[frozenset[str], Callable[[], Iterable[Scenario]]] | None = None,
     ) -> None:
-        self._by_name: dict[str, Scenario] = {}
+        self._known: dict[str, Scenario] = {}  # what is read: the deferred ones too once looked up
+        self._later = later
         self.default = default
         self.forced: str | None = None  # set through the control API: every new call gets this one
         self._seed = None if seed is None else f"{seed}:mix"
@@ -42,9 +50,17 @@ class ScenarioBook:
     def set_random_state(self, state: tuple[object, ...]) -> None:
         self._random.setstate(state)
 
+    @property
+    def _by_name(self) -> dict[str, Scenario]:
+        if self._later is not None:
+            deferred = {scenario.name: scenario for scenario in self._later[1]()}
+            deferred.update(self._known)  # one added before replaces a deferred one of its name, in place
+            self._known, self._later = deferred, None
+        return self._known
+
     def add(self, scenario: Scenario) -> None:
         """Add ``scenario``, replacing one of the same name."""
-        self._by_name[scenario.name] = scenario
+        self._known[scenario.name] = scenario
 
     def get(self, name: str) -> Scenario:
         try:
@@ -56,7 +72,8 @@ class ScenarioBook:
         return iter(sorted(self._by_name.values(), key=lambda s: s.name))
 
     def __contains__(self, name: object) -> bool:
-        return name in self._by_name
+        """Answered without reading the deferred scenarios: their names are known."""
+        return name in self._known or (self._later is not None and name in self._later[0])
 
     def match(self, to: str, requested: str | None = None) -> Scenario:
         if requested:

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from mockserver.control.handlers.common import ControlError, json_object, state_of
-from mockserver.scenario.loader import parse_scenarios
 from mockserver.scenario.model import ScenarioError
 
 
@@ -26,6 +25,8 @@ async def get_scenario(request: Request) -> Response:
 
 
 async def put_scenario(request: Request) -> Response:
+    from mockserver.scenario.loader import parse_scenarios  # YAML: not imported at start
+
     name = request.path_params["name"]
     raw = await request.body()
     try:
