@@ -15,9 +15,9 @@ from pathlib import Path
 HEAVY = ("httpx", "faker", "cryptography", "rich")
 
 
-def loaded_after(code: str) -> list[str]:
-    """The modules of HEAVY a fresh interpreter has loaded once ``code`` ran."""
-    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+def loaded_after(code: str, modules: tuple[str, ...] = HEAVY) -> list[str]:
+    """The ``modules`` (HEAVY unless told) a fresh interpreter has loaded once ``code`` ran."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     loaded: list[str] = json.loads(result.stdout.splitlines()[-1])
@@ -38,6 +38,17 @@ def test_serving_imports_only_faker_which_names_the_default_accounts() -> None:
         "create_app(Settings())"
     )
     assert loaded_after(code) == ["faker"]
+
+
+def test_serving_leaves_yaml_and_rarely_needed_modules_for_later() -> None:
+    """YAML waits for the shipped scenarios' first use (or a user's file); xml.sax (with urllib.request)
+    for an Esendex SOAP fault, WSDL or help page; wave for an uploaded WAVE file. ~20 ms in all."""
+    code = (
+        "from mockserver.app import create_app\n"
+        "from mockserver.settings import Settings\n"
+        "create_app(Settings())"
+    )
+    assert loaded_after(code, ("yaml", "xml.sax", "urllib.request", "wave")) == []
 
 
 def test_tls_imports_cryptography(tmp_path: Path) -> None:

@@ -11,8 +11,6 @@ choice, docs/providers/esendex.md). A SOAP 1.1 fault that is the mock's own bug 
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from starlette.responses import PlainTextResponse, Response
 
 from mockserver.core.errors import MockError
@@ -26,6 +24,8 @@ def render_error(error: MockError) -> Response:
 
 
 def soap_fault(version: SoapVersion, message: str, status: int = 400, *, server: bool = False) -> Response:
+    from xml.sax.saxutils import escape  # with xml.sax and urllib.request, ~4 ms: not needed at start
+
     text = escape(message)
     if version is SoapVersion.V11:
         code = "soap:Server" if server else "soap:Client"
