@@ -10,6 +10,7 @@ adds both and changes nothing on the path of a well-behaved request: a deadline 
 from __future__ import annotations
 
 import asyncio
+import logging
 import resource
 import time
 from typing import Any
@@ -19,6 +20,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 #: File descriptors kept free for what is not an inbound connection: the listening socket, callbacks'
 #: outbound connections, the state file, the dashboard's static files.
 SPARE_FDS = 128
+log = logging.getLogger("mockserver")
 
 
 def default_max_connections() -> int:
@@ -72,6 +74,12 @@ def protocol_class(head_timeout: float, max_connections: int) -> type[HttpToolsP
             self.idle_since = time.monotonic()
             self._expect()  # the next request's head (uvicorn's keep-alive timeout ends an idle one sooner)
 
+        def _unsupported_upgrade_warning(self) -> None:
+            """uvicorn warns twice, the second time to install a WebSocket library: not the case here
+            (the mock serves no WebSocket, so none is loaded, ~16 ms of start-up), and the request is
+            answered as plain HTTP all the same."""
+            log.debug("an upgrade request to %s, answered as plain HTTP", self.scope.get("path", "?"))
+
         def _expect(self) -> None:
             """Something from the client is due within ``head_timeout`` from now."""
             self._due = self.loop.time() + head_timeout
@@ -108,6 +116,9 @@ def _close_oldest_idle(connections: set[Any], keep: Any) -> None:
 
 
 def server_options(head_timeout: float, max_connections: int | None) -> dict[str, Any]:
-    """The ``uvicorn.Config`` options that put these limits in place."""
+    """The ``uvicorn.Config`` options that put these limits in place, and no WebSocket: none of the
+    providers' APIs is one, so a request asking to upgrade is answered as the plain HTTP request it also
+    is (as the providers' HTTP front ends most plausibly do; mock's choice). uvicorn's default loads a
+    WebSocket library at start (~16 ms) and refuses such a handshake with an empty 403."""
     limit = max_connections if max_connections is not None else default_max_connections()
-    return {"http": protocol_class(head_timeout, limit)}
+    return {"http": protocol_class(head_timeout, limit), "ws": "none"}
