@@ -1,11 +1,20 @@
-"""A real ``mockserver serve`` process in tests: wait for its banner, stop it."""
+"""Real processes in tests: a ``mockserver serve`` (wait for its banner, stop it), a fresh interpreter."""
 
 from __future__ import annotations
 
 import os
 import selectors
 import subprocess
+import sys
 import time
+
+
+def fresh_python(code: str, timeout: float = 60.0) -> list[str]:
+    """The lines a fresh interpreter prints running ``code`` (which must succeed): for what start-up
+    loads, which the test's own interpreter has long loaded."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
 
 
 def read_banner(process: subprocess.Popen[bytes], timeout: float = 20.0) -> str:

@@ -8,9 +8,9 @@ which modules a fresh interpreter has loaded instead: they fail when a module-le
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.processes import fresh_python
 
 HEAVY = ("httpx", "faker", "cryptography", "rich")
 
@@ -18,9 +18,7 @@ HEAVY = ("httpx", "faker", "cryptography", "rich")
 def loaded_after(code: str, modules: tuple[str, ...] = HEAVY) -> list[str]:
     """The ``modules`` (HEAVY unless told) a fresh interpreter has loaded once ``code`` ran."""
     probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    loaded: list[str] = json.loads(result.stdout.splitlines()[-1])
+    loaded: list[str] = json.loads(fresh_python(probe)[-1])
     return loaded
 
 

@@ -4,8 +4,6 @@ first: same names, same order (the longest-suffix match keeps the first of equal
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from mockserver.scenario.book import ScenarioBook
 from mockserver.scenario.loader import load_file
 from mockserver.scenario.model import Scenario
 from mockserver.settings import Settings
+from tests.processes import fresh_python
 
 NAMES = ("a", "b", "c", "d")
 
@@ -101,9 +100,7 @@ def test_an_app_reads_the_shipped_scenarios_on_first_use() -> None:
         "print(state.scenarios.match('15550000001').name)\n"
         "print('yaml' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "busy", "True"]
+    assert fresh_python(probe) == ["False", "busy", "True"]
 
 
 def test_an_unknown_default_still_stops_the_start() -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import logging
 import socket
-import subprocess
-import sys
 
 from mockserver.server import MockServer
 from mockserver.settings import Settings
+from tests.processes import fresh_python
 
 UPGRADE = (
     b"GET /_mock/health HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
@@ -56,6 +55,4 @@ def test_serving_loads_no_websocket_library() -> None:
         "uvicorn.Config(create_app(Settings()), **server_options(10, None)).load()\n"
         "print(sorted(m for m in ('websockets', 'wsproto') if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["[]"]
+    assert fresh_python(probe) == ["[]"]
