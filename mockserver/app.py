@@ -88,7 +88,7 @@ def load_scenarios(settings: Settings) -> ScenarioBook:
         for scenario in _read_scenarios(settings.scenarios):
             book.add(scenario)  # a user's scenario replaces a shipped one of the same name
         missing = [f"{s.source}: mix {s.name!r} names no scenario {name!r}" for s, name in book.missing()]
-        if missing:  # the shipped scenarios' own mixes are whole (tests/scenario/test_shipped_once.py)
+        if missing:  # the shipped scenarios' own mixes are whole (tests/scenario/test_shipped_deferred.py)
             raise ConfigError("\n".join(missing))
     if settings.default_scenario not in book:
         raise ConfigError(f"the default scenario {settings.default_scenario!r} is not loaded")

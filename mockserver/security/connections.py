@@ -78,7 +78,8 @@ def protocol_class(head_timeout: float, max_connections: int) -> type[HttpToolsP
             """uvicorn warns twice, the second time to install a WebSocket library: not the case here
             (the mock serves no WebSocket, so none is loaded, ~16 ms of start-up), and the request is
             answered as plain HTTP all the same."""
-            log.debug("an upgrade request to %s, answered as plain HTTP", self.scope.get("path", "?"))
+            path = getattr(self, "scope", {}).get("path", "?")  # a scope is made as the request begins
+            log.debug("an upgrade request to %s, answered as plain HTTP", path)
 
         def _expect(self) -> None:
             """Something from the client is due within ``head_timeout`` from now."""
